@@ -1,5 +1,5 @@
+import { toError } from '@relay/common';
 import pg from 'pg';
-import { toError } from './errors.js';
 
 export interface PoolOptions {
   connectionString: string;

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '@relay/common';
 
 /**
  * Checks that `value` is a usable Postgres connection string and returns it unchanged.

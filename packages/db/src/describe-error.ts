@@ -1,4 +1,4 @@
-import { toError } from './errors.js';
+import { toError } from '@relay/common';
 
 /**
  * One readable line for a failure to reach or use the database: node's network errors

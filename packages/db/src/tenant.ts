@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '@relay/common';
 
 /** A tenant is a Postgres schema name: lower-case identifier, at most 63 bytes. */
 export const TENANT_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;

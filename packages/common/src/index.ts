@@ -1,0 +1,13 @@
+export { runMain } from './entry.js';
+export {
+  ConfigError,
+  intVar,
+  LOG_LEVELS,
+  listVar,
+  logFormatVar,
+  logLevelVar,
+  optionalVar,
+  parseEnv,
+  toError,
+} from './env.js';
+export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.js';

@@ -1,0 +1,26 @@
+/**
+ * The graphile-worker task identifiers and payloads the two stages agree on. The watcher
+ * enqueues one fan-out job per event; the dispatcher's fan-out task creates one delivery
+ * job per (event, endpoint). Payloads are validated again by the task that runs them.
+ */
+
+/** Enqueued by the watcher, in the poll transaction, one per new event (`job_key` = event id). */
+export const FAN_OUT_TASK = 'relay_fan_out';
+export interface FanOutPayload {
+  event_id: string;
+}
+
+/** Enqueued by the fan-out task, one per (event, endpoint). */
+export const DELIVER_TASK = 'relay_deliver';
+export interface DeliverPayload {
+  event_id: string;
+  endpoint_url: string;
+}
+
+/** The one event type the relay emits today. */
+export const CONTACT_CREATED = 'contact.created';
+
+/** `contact.created:{tenant}:{id}`: deterministic, so a re-poll can never invent a new event. */
+export function contactCreatedEventId(tenant: string, contactMessageId: number | string): string {
+  return `${CONTACT_CREATED}:${tenant}:${contactMessageId}`;
+}
