@@ -91,16 +91,7 @@ describe('package.json', () => {
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 
   it('has the contract scripts', () => {
-    for (const name of [
-      'start',
-      'test',
-      'build',
-      'db:migrate',
-      'start:watcher',
-      'start:dispatcher',
-      'relay',
-      'bench',
-    ]) {
+    for (const name of ['start', 'test', 'build', 'db:migrate', 'start:watcher', 'start:dispatcher']) {
       expect(scripts, name).toHaveProperty([name]);
     }
   });
