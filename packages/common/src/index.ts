@@ -11,3 +11,4 @@ export {
   toError,
 } from './env.js';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.js';
+export { redactUrl } from './redact-url.js';

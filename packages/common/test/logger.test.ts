@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@relay/common';
+import { createLogger, redactUrl } from '@relay/common';
 import { expect, it } from 'vitest';
 
 function capture() {
@@ -33,4 +33,12 @@ it('redacts the agent key, passwords and connection strings', () => {
   expect(line).not.toContain('k1');
   expect(line).not.toContain('postgres://u:p@h/db');
   expect(line).toContain('[redacted]');
+});
+
+it('redacts credentials and query values from URLs', () => {
+  expect(redactUrl('https://user:pw@hooks.example.com/in?token=abc&x=1')).toBe(
+    'https://***:***@hooks.example.com/in?token=***&x=***',
+  );
+  expect(redactUrl('http://127.0.0.1:8090/events')).toBe('http://127.0.0.1:8090/events');
+  expect(redactUrl('not a url')).toBe('<invalid url>');
 });

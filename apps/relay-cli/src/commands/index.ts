@@ -1,0 +1,6 @@
+import type { Command } from '../command.js';
+import { prune } from './prune.js';
+import { status } from './status.js';
+
+/** Every command of the CLI, in the order `--help` lists them. */
+export const commands: readonly Command[] = [status, prune];
