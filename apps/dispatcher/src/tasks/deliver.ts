@@ -1,0 +1,140 @@
+import type { Logger } from '@relay/common';
+import { failJobPermanently } from '@relay/db/queries/fail-job-permanently';
+import { getDelivery } from '@relay/db/queries/get-delivery';
+import { markDeliveryDelivered } from '@relay/db/queries/mark-delivery-delivered';
+import { recordDeliveryFailure } from '@relay/db/queries/record-delivery-failure';
+import { retryJobAt } from '@relay/db/queries/retry-job-at';
+import { returnJobUnattempted } from '@relay/db/queries/return-job-unattempted';
+import type { JobHelpers, Task } from 'graphile-worker';
+import type { Agent } from 'undici';
+import { z } from 'zod';
+import { type BackoffOptions, nextAttemptDelayMs } from '../deliver/backoff.js';
+import { deliveryHeaders, type HeaderOptions } from '../deliver/headers.js';
+import { classifyAttempt } from '../deliver/outcome.js';
+import { redactUrl } from '../deliver/redact-url.js';
+import { send } from '../deliver/request.js';
+import { inTransaction } from './transaction.js';
+
+const deliverPayload = z.object({ event_id: z.string().min(1), endpoint_url: z.string().min(1) });
+
+export interface DeliverDeps extends HeaderOptions {
+  endpoints: readonly string[];
+  timeoutMs: number;
+  backoff: BackoffOptions;
+  agent: Agent;
+  logger: Logger;
+}
+
+/** Thrown to make graphile-worker record a delivery's final failure on its job. */
+export class DeliveryFailedError extends Error {
+  override readonly name = 'DeliveryFailedError';
+}
+
+/**
+ * `relay_deliver`: one attempt of one (event, endpoint) delivery. No transaction is open
+ * during the HTTP call: the row is read, the request sent, then the outcome written with
+ * guarded UPDATEs. Retries are scheduled by the task itself (see `retryJobAt`); a final
+ * failure leaves the job in graphile-worker's table as permanently failed.
+ */
+export function createDeliverTask(deps: DeliverDeps): Task {
+  const baseLog = deps.logger.child({ module: 'deliver' });
+  return async (payload, helpers) => {
+    const { event_id: eventId, endpoint_url: endpointUrl } = deliverPayload.parse(payload);
+    const { job } = helpers;
+    const self = { id: job.id, lockedBy: job.locked_by ?? '' };
+    const log = baseLog.child({
+      event_id: eventId,
+      endpoint: redactUrl(endpointUrl),
+      job_id: job.id,
+      attempt: job.attempts,
+    });
+
+    if (!deps.endpoints.includes(endpointUrl)) {
+      await failForGood(helpers, self, eventId, endpointUrl, null, 'endpoint is no longer in DOWNSTREAM_URLS');
+    }
+
+    const delivery = await helpers.withPgClient((client) => getDelivery(client, eventId, endpointUrl));
+    if (delivery === undefined) throw new Error(`no delivery row for event ${eventId}`);
+    // A job re-added while an earlier one was running can run after it succeeded.
+    if (delivery.status === 'delivered') {
+      log.debug('already delivered; nothing to send');
+      return;
+    }
+
+    const body = delivery.payload;
+    const result = await send(deps.agent, {
+      url: endpointUrl,
+      headers: deliveryHeaders(deps, eventId, body),
+      body,
+      timeoutMs: deps.timeoutMs,
+      abortSignal: helpers.abortSignal,
+    });
+    const outcome = classifyAttempt(result);
+
+    switch (outcome.kind) {
+      case 'delivered': {
+        const marked = await helpers.withPgClient((client) =>
+          inTransaction(client, (tx) => markDeliveryDelivered(tx, eventId, endpointUrl, outcome.statusCode)),
+        );
+        log.info({ status: outcome.statusCode, event_delivered: marked.eventDelivered }, 'delivered');
+        return;
+      }
+      case 'interrupted': {
+        await helpers.withPgClient((client) => returnJobUnattempted(client, self));
+        log.warn('delivery interrupted by shutdown; job handed back');
+        return;
+      }
+      case 'retry': {
+        if (job.attempts < job.max_attempts) {
+          const delayMs = nextAttemptDelayMs(job.attempts, outcome.retryAfterMs, deps.backoff);
+          await helpers.withPgClient((client) =>
+            inTransaction(client, async (tx) => {
+              await recordDeliveryFailure(tx, eventId, endpointUrl, {
+                status: 'pending',
+                statusCode: outcome.statusCode,
+                error: outcome.error,
+              });
+              await retryJobAt(tx, self, new Date(Date.now() + delayMs), outcome.error);
+            }),
+          );
+          log.warn(
+            { status: outcome.statusCode, error: outcome.error, retry_in_ms: delayMs },
+            'attempt failed; will retry',
+          );
+          return;
+        }
+        return failForGood(
+          helpers,
+          self,
+          eventId,
+          endpointUrl,
+          outcome.statusCode,
+          `${outcome.error} (attempts exhausted: ${job.attempts} of ${job.max_attempts})`,
+        );
+      }
+      case 'failed':
+        return failForGood(helpers, self, eventId, endpointUrl, outcome.statusCode, outcome.error);
+    }
+  };
+
+  async function failForGood(
+    helpers: JobHelpers,
+    self: { id: string; lockedBy: string },
+    eventId: string,
+    endpointUrl: string,
+    statusCode: number | null,
+    error: string,
+  ): Promise<never> {
+    await helpers.withPgClient((client) =>
+      inTransaction(client, async (tx) => {
+        await recordDeliveryFailure(tx, eventId, endpointUrl, { status: 'failed', statusCode, error });
+        await failJobPermanently(tx, self);
+      }),
+    );
+    baseLog.error(
+      { event_id: eventId, endpoint: redactUrl(endpointUrl), job_id: self.id, status: statusCode, error },
+      'delivery failed for good',
+    );
+    throw new DeliveryFailedError(error);
+  }
+}
