@@ -9,7 +9,7 @@ import { formatInvariants } from './checks/report.js';
 import { ENTRY_POINTS } from './fleet.js';
 import { formatOptions, parseSoakOptions } from './options.js';
 import { formatSchedule, generateSchedule } from './schedule.js';
-import { runSoak } from './soak.js';
+import { createSoak } from './soak.js';
 import { formatSummary, writeResults } from './summary.js';
 
 async function main(): Promise<void> {
@@ -25,9 +25,15 @@ async function main(): Promise<void> {
   for (const entry of Object.values(ENTRY_POINTS)) {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the relay first (npm run build)`);
   }
-  // The run stops everything it started itself; a Ctrl-C just ends it sooner, and the
-  // embedded PostgreSQL and children die with the process group.
-  const { summary, logs } = await runSoak(options, print);
+  const soak = createSoak(options, print);
+  // A Ctrl-C or SIGTERM of the soak stops its PostgreSQL and processes before it exits.
+  const interrupt = (signal: NodeJS.Signals) => {
+    print(`${signal}: stopping everything the soak started`);
+    void soak.stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const { summary, logs } = await soak.run();
   process.stdout.write(`\ninvariants:\n${formatInvariants(summary.invariants).join('\n')}\n\n`);
   process.stdout.write(`${formatSummary(summary).join('\n')}\n`);
   const path = await writeResults(options.resultsDir, summary, logs);

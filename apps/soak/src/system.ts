@@ -17,6 +17,8 @@ export const RELAY_TUNING = {
   DELIVERY_BACKOFF_BASE_MS: '50',
   DELIVERY_BACKOFF_MAX_MS: '1000',
   WORKER_CONCURRENCY: '8',
+  // Retries are scheduled ~50 ms–1 s ahead: the worker must look for due jobs that often.
+  WORKER_POLL_INTERVAL_MS: '250',
   DISPATCHER_STALE_AFTER_MS: '5000',
 } as const;
 
