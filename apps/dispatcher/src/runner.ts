@@ -50,6 +50,13 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
   let stopping = false;
   let current: { runner: Runner; workerId: string } | undefined;
   let stopPromise: Promise<void> | undefined;
+  /** Pools of this process that ended; their locks are freed as soon as the database answers. */
+  const endedPools = new Set<string>();
+  const unlockEndedPools = async () => {
+    if (endedPools.size === 0) return;
+    const ids = [...endedPools];
+    if (await sweeper.unlock(ids, 'worker pool of this process stopped')) for (const id of ids) endedPools.delete(id);
+  };
   const wake = new EventEmitter();
 
   const sleep = (ms: number) =>
@@ -111,6 +118,7 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
       current = started;
       log.info({ worker_id: started.workerId }, 'worker pool running');
       await beat(options.pool, started.workerId, log);
+      await unlockEndedPools();
       const outcome = await started.runner.promise.then(
         () => undefined,
         (err: unknown) => err,
@@ -122,9 +130,10 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
         'worker pool stopped unexpectedly; starting a new one',
       );
       // Jobs the old pool still held (its local queue, unrecorded completions) would stay
-      // locked for hours; it has no job running any more, so free them now (or, if the
-      // database is still away, the sweep does once its heartbeat is stale).
-      await sweeper.unlock([started.workerId], 'worker pool of this process stopped');
+      // locked for hours; it has no job running any more, so free them as soon as the
+      // database answers (now, when the next pool starts, or on the next beat).
+      endedPools.add(started.workerId);
+      await unlockEndedPools();
       await sleep(1_000);
     }
   }
@@ -134,13 +143,15 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
   const timer = setInterval(() => {
     const self = current?.workerId;
     if (!self) return;
-    void beat(options.pool, self, log).then(() =>
-      sweeper.sweep({
-        staleAfterMs: options.staleAfterMs,
-        orphanLockAfterMs: options.staleAfterMs + options.maxJobMs,
-        selfId: self,
-      }),
-    );
+    void beat(options.pool, self, log)
+      .then(unlockEndedPools)
+      .then(() =>
+        sweeper.sweep({
+          staleAfterMs: options.staleAfterMs,
+          orphanLockAfterMs: options.staleAfterMs + options.maxJobMs,
+          selfId: self,
+        }),
+      );
   }, beatEveryMs);
 
   return {

@@ -133,8 +133,8 @@ describe('dispatcher delivery', () => {
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]).toMatchObject({
       task_identifier: 'relay_deliver',
-      attempts: 1,
-      max_attempts: 1,
+      attempts: 5,
+      max_attempts: 5,
       locked_by: null,
     });
     expect(deadLetters[0]?.last_error).toContain('HTTP 400');

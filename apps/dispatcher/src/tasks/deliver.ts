@@ -1,5 +1,5 @@
 import type { Logger } from '@relay/common';
-import { failJobPermanently } from '@relay/db/queries/fail-job-permanently';
+import { deadLetterJob } from '@relay/db/queries/dead-letter-job';
 import { getDelivery } from '@relay/db/queries/get-delivery';
 import { markDeliveryDelivered } from '@relay/db/queries/mark-delivery-delivered';
 import { recordDeliveryFailure } from '@relay/db/queries/record-delivery-failure';
@@ -25,16 +25,11 @@ export interface DeliverDeps extends HeaderOptions {
   logger: Logger;
 }
 
-/** Thrown to make graphile-worker record a delivery's final failure on its job. */
-export class DeliveryFailedError extends Error {
-  override readonly name = 'DeliveryFailedError';
-}
-
 /**
  * `relay_deliver`: one attempt of one (event, endpoint) delivery. No transaction is open
  * during the HTTP call: the row is read, the request sent, then the outcome written with
  * guarded UPDATEs. Retries are scheduled by the task itself (see `retryJobAt`); a final
- * failure leaves the job in graphile-worker's table as permanently failed.
+ * failure leaves the job in graphile-worker's table as permanently failed (`deadLetterJob`).
  */
 export function createDeliverTask(deps: DeliverDeps): Task {
   const baseLog = deps.logger.child({ module: 'deliver' });
@@ -50,7 +45,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     });
 
     if (!deps.endpoints.includes(endpointUrl)) {
-      await failForGood(helpers, self, eventId, endpointUrl, null, 'endpoint is no longer in DOWNSTREAM_URLS');
+      return failForGood(helpers, self, eventId, endpointUrl, null, 'endpoint is no longer in DOWNSTREAM_URLS');
     }
 
     const delivery = await helpers.withPgClient((client) => getDelivery(client, eventId, endpointUrl));
@@ -124,17 +119,16 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     endpointUrl: string,
     statusCode: number | null,
     error: string,
-  ): Promise<never> {
+  ): Promise<void> {
     await helpers.withPgClient((client) =>
       inTransaction(client, async (tx) => {
         await recordDeliveryFailure(tx, eventId, endpointUrl, { status: 'failed', statusCode, error });
-        await failJobPermanently(tx, self);
+        await deadLetterJob(tx, self, error);
       }),
     );
     baseLog.error(
       { event_id: eventId, endpoint: redactUrl(endpointUrl), job_id: self.id, status: statusCode, error },
       'delivery failed for good',
     );
-    throw new DeliveryFailedError(error);
   }
 }
