@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type Logger, toError } from '@relay/common';
+import { toError } from '@relay/common';
 import { insertAgentLog } from '@relay/db/queries/insert-agent-log';
 import { readWatermark } from '@relay/db/queries/read-watermark';
 import { startWatcherRun } from '@relay/db/queries/start-watcher-run';
+import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import { isDatabaseUnavailable } from '../database-errors.js';
 import { WatcherError } from '../errors.js';
@@ -25,7 +26,8 @@ export interface PollSettings {
 export interface PollDeps {
   pool: pg.Pool;
   settings: PollSettings;
-  logger: Logger;
+  /** The request's logger when called from a route, so poll lines carry the request id. */
+  logger: FastifyBaseLogger;
   /** Aborts when the shutdown grace period is over: the in-flight transaction is cancelled. */
   shutdownSignal?: AbortSignal;
 }

@@ -27,7 +27,7 @@ export function registerPollRoute(app: FastifyInstance, options: PollRouteOption
   app.post('/poll', { onRequest: agentKeyCheck(options.agentKeys) }, async (request) => {
     const tenant = resolveTenant(request.body, defaultTenant);
     if (!allowed.has(tenant)) throw new WatcherError('unknown_tenant', `tenant "${tenant}" is not configured`);
-    const result = await runPoll(options.poll, tenant);
+    const result = await runPoll({ ...options.poll, logger: request.log }, tenant);
     options.onPollFinished?.(result);
     return pollResponseBody(result);
   });

@@ -28,7 +28,7 @@ export async function waitForDatabase(pool: pg.Pool, options: WaitForDatabaseOpt
       if (!isDatabaseUnavailable(err)) throw new Error(reason);
       const left = deadline - Date.now();
       if (left <= 0) {
-        const waited = options.waitMs > 0 ? `; gave up after ${Math.round(options.waitMs / 1000)} s` : '';
+        const waited = options.waitMs > 0 ? `; gave up after ${Number((options.waitMs / 1000).toFixed(1))} s` : '';
         throw new Error(`${reason}${waited} (DATABASE_STARTUP_WAIT_MS)`);
       }
       options.logger.warn({ attempt, reason }, 'database not reachable yet; retrying');
