@@ -14,3 +14,4 @@ export {
   type FanOutPayload,
 } from './tasks.js';
 export { assertTenantName, quoteIdent, TENANT_NAME_PATTERN } from './tenant.js';
+export { inTransaction, withTransaction } from './transaction.js';

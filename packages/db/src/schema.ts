@@ -27,6 +27,8 @@ export const watcherState = relay.table('watcher_state', {
   pendingXmax: bigint('pending_xmax', { mode: 'number' }),
   pendingSince: timestamptz('pending_since'),
   lastPollAt: timestamptz('last_poll_at'),
+  /** Highest source id whose delivered event retention has removed: reconcile checks above it. */
+  prunedThroughId: bigint('pruned_through_id', { mode: 'number' }).notNull().default(0),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 

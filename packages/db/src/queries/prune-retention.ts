@@ -47,10 +47,20 @@ export async function pruneRetention(db: pg.Pool, options: RetentionOptions): Pr
       if ((rowCount ?? 0) < batchSize) return total;
     }
   };
+  // Each batch also raises its tenants' `pruned_through_id`, in the same statement, so
+  // `relay reconcile` never mistakes a pruned event for a lost one.
   const events = await deleteInBatches(
-    `delete from relay.event_outbox
-      where event_id in (select o.event_id ${prunableEvents} order by o.delivered_at limit $2
-                         for update of o skip locked)`,
+    `with doomed as (
+       select o.event_id ${prunableEvents} order by o.delivered_at limit $2 for update of o skip locked
+     ), deleted as (
+       delete from relay.event_outbox o using doomed where o.event_id = doomed.event_id
+       returning o.tenant, o.contact_message_id
+     ), marked as (
+       update relay.watcher_state w set pruned_through_id = greatest(w.pruned_through_id, d.max_id)
+         from (select tenant, max(contact_message_id) as max_id from deleted group by tenant) d
+        where w.tenant = d.tenant
+     )
+     select 1 from deleted`,
   );
   const agentLogRows = await deleteInBatches(
     `delete from relay.agent_log where id in (select id ${prunableLog} order by id limit $2)`,

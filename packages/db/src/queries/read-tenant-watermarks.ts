@@ -8,6 +8,8 @@ export interface TenantWatermark {
   horizonPassed: boolean | null;
   pendingSince: Date | null;
   lastPollAt: Date | null;
+  /** Source ids at or below this may have had their delivered events removed by retention. */
+  prunedThroughId: number;
 }
 
 /** Every tenant's watermark and pending horizon (relay status, metrics). One query. */
@@ -19,8 +21,9 @@ export async function readTenantWatermarks(db: pg.Pool | pg.ClientBase): Promise
     horizon_passed: boolean | null;
     pending_since: Date | null;
     last_poll_at: Date | null;
+    pruned_through_id: string;
   }>(
-    `select tenant, last_seen_id, pending_max_id, pending_since, last_poll_at,
+    `select tenant, last_seen_id, pending_max_id, pending_since, last_poll_at, pruned_through_id,
             case when pending_xmax is null then null
                  else pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= pending_xmax end as horizon_passed
        from relay.watcher_state
@@ -33,5 +36,6 @@ export async function readTenantWatermarks(db: pg.Pool | pg.ClientBase): Promise
     horizonPassed: row.horizon_passed,
     pendingSince: row.pending_since,
     lastPollAt: row.last_poll_at,
+    prunedThroughId: Number(row.pruned_through_id),
   }));
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "relay"."watcher_state" ADD COLUMN "pruned_through_id" bigint DEFAULT 0 NOT NULL;
