@@ -124,7 +124,7 @@ export class Fleet {
     slot.current = proc;
     slot.incarnations.push(proc);
     slot.expectingExit = false;
-    void proc.waitForExit({ timeoutMs: 2 ** 31 - 1, intervalMs: 100 }).then((exit) => {
+    proc.child.once('exit', (code, signal) => {
       if (slot.current !== proc) return;
       slot.current = undefined;
       if (slot.expectingExit) return;
@@ -133,7 +133,8 @@ export class Fleet {
         index: slot.index,
         pid: proc.pid,
         cause: 'unexpected',
-        ...exit,
+        code,
+        signal,
         atMs: this.elapsed(),
       };
       this.exits.push(record);

@@ -44,11 +44,17 @@ export function createSoak(options: SoakOptions, print: (line: string) => void):
     })();
     return stopping;
   };
+  // Something started after a stop began (the interrupt came mid-startup) is stopped at once.
+  const track = async (cleanup: () => Promise<unknown>) => {
+    if (!stopping) return void cleanups.push(cleanup);
+    await cleanup().catch(() => undefined);
+    throw new Error('the soak was interrupted');
+  };
   return {
     stop,
     run: async () => {
       try {
-        return await runPhases(options, print, cleanups);
+        return await runPhases(options, print, track);
       } finally {
         await stop();
       }
@@ -59,7 +65,7 @@ export function createSoak(options: SoakOptions, print: (line: string) => void):
 async function runPhases(
   options: SoakOptions,
   print: (line: string) => void,
-  cleanups: (() => Promise<unknown>)[],
+  track: (cleanup: () => Promise<unknown>) => Promise<void>,
 ): Promise<{ summary: SoakSummary; logs: { name: string; output: string }[] }> {
   const schedule = generateSchedule(options);
   const tenants = tenantNames(options.tenants);
@@ -67,18 +73,18 @@ async function runPhases(
   let injectionStartedAt = Date.now();
   const elapsed = () => Date.now() - injectionStartedAt;
   const db = await openSoakDatabase(tenants, options.writers + 6);
-  cleanups.push(() => db.close());
+  await track(() => db.close());
   print(`PostgreSQL ${db.server.port} ready, relay migrated, tenants ${tenants.join(', ')}`);
   const endpoints = await startEndpoints(schedule, options.endpoints, elapsed);
-  cleanups.push(() => endpoints.close());
+  await track(() => endpoints.close());
   const fleet: Fleet = new Fleet(await slotSpecs(options, db.url, endpoints.urls), elapsed, (exit) => {
     print(`${exit.role} #${exit.index} exited on its own (${exit.code ?? exit.signal}); restarting it`);
     setTimeout(() => void fleet.ensureRunning(), 1_000);
   });
-  cleanups.push(
-    () => fleet.stopAll(),
-    () => killLeftoverProcesses(),
-  );
+  await track(async () => {
+    await fleet.stopAll();
+    await killLeftoverProcesses();
+  });
   fleet.startAll();
   await waitUntilReady([...fleet.urls('watcher'), ...fleet.urls('dispatcher')]);
   print(`${options.watchers} watchers and ${options.dispatchers} dispatchers ready; injecting faults`);
@@ -89,7 +95,7 @@ async function runPhases(
     agentKey: AGENT_KEY,
     intervalMs: POLL_INTERVAL_MS,
   });
-  cleanups.push(() => poller.stop());
+  await track(() => poller.stop());
   injectionStartedAt = Date.now();
   const root = new Random(options.seed);
   const writers = startWriters({
@@ -98,9 +104,9 @@ async function runPhases(
     randoms: Array.from({ length: options.writers }, (_, i) => root.fork(`writer-${i}`)),
     faults: options.faults,
   });
-  cleanups.push(() => writers.stop());
+  await track(() => writers.stop());
   const stopProgress = startProgress(db.pool, 10_000, print);
-  cleanups.push(async () => stopProgress());
+  await track(async () => stopProgress());
 
   const deadLetters: DeadLetter[] = [];
   const routes = new Set<string>();
@@ -112,7 +118,14 @@ async function runPhases(
     print(`requeued ${result.deadLetters.length} dead letters (${result.route})`);
   };
   const injection = await runInjection(
-    { schedule, fleet, server: db.server, elapsed, requeue, log: print },
+    {
+      schedule,
+      fleet,
+      server: db.server,
+      elapsed,
+      requeue,
+      log: print,
+    },
     options.durationMs,
   );
   const injectionMs = elapsed();

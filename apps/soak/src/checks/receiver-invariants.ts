@@ -17,6 +17,8 @@ export interface ReceiverCheckInput {
   disruptions: readonly Disruption[];
   /** The dispatcher's deadline per request: a re-send within it of a 2xx may be a timeout's. */
   requestTimeoutMs: number;
+  /** When injection started (ms since epoch), to report times as the schedule shows them. */
+  originMs?: number;
 }
 
 /** A duplicate is explained when a disruption overlaps the span from its first 2xx to its next one. */
@@ -25,6 +27,16 @@ function explained(times: readonly number[], input: ReceiverCheckInput): boolean
   const last = times[times.length - 1] ?? 0;
   const from = first - input.requestTimeoutMs - 1_000;
   return input.disruptions.some((d) => d.fromMs <= last && d.untilMs >= from);
+}
+
+/** `id 2xx at 12.3s, 18.0s; nearest disruption kill-dispatcher at 9.9s`: enough to look it up. */
+function describeDuplicate(endpoint: number, id: string, times: readonly number[], input: ReceiverCheckInput): string {
+  const origin = input.originMs ?? 0;
+  const at = (ms: number) => `${((ms - origin) / 1_000).toFixed(1)}s`;
+  const first = times[0] ?? 0;
+  const nearest = [...input.disruptions].sort((a, b) => Math.abs(a.fromMs - first) - Math.abs(b.fromMs - first))[0];
+  const near = nearest ? `; nearest disruption ${nearest.kind} at ${at(nearest.fromMs)}` : '';
+  return `#${endpoint} ${id} 2xx at ${times.map(at).join(', ')}${near}`;
 }
 
 /** Invariants about what the endpoints really received, against the database. */
@@ -51,7 +63,7 @@ export function checkReceiverInvariants(input: ReceiverCheckInput): Invariant[] 
       if (times.length > 1) {
         dup++;
         duplicateCount += times.length - 1;
-        if (!explained(times, input)) unexplained.push(`#${endpoint.index} ${id}`);
+        if (!explained(times, input)) unexplained.push(describeDuplicate(endpoint.index, id, times, input));
       }
     }
     duplicates.push(`#${endpoint.index} ${dup}`);
@@ -86,7 +98,7 @@ export function checkReceiverInvariants(input: ReceiverCheckInput): Invariant[] 
     invariant(
       'no duplicate without a crash or restart to explain it',
       unexplained.length,
-      `${unexplained.length} duplicates after a 2xx with no kill, SIGTERM or PostgreSQL restart around them${sample(unexplained)}`,
+      `${unexplained.length} duplicates after a 2xx with no kill, SIGTERM or PostgreSQL restart around them${sample(unexplained, 4)}`,
     ),
   ];
 }
