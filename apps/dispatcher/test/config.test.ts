@@ -1,7 +1,6 @@
-import { startProcess } from '@relay/devkit';
+import { DISPATCHER_MAIN, REPO_ROOT, startProcess } from '@relay/devkit';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { DISPATCHER_MAIN, REPO_ROOT } from './helpers.js';
 
 const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', DOWNSTREAM_URLS: 'https://a.example/x' };
 
@@ -26,9 +25,7 @@ describe('dispatcher configuration', () => {
     expect(() => loadConfig({ ...base, DELIVERY_BACKOFF_BASE_MS: '5000', DELIVERY_BACKOFF_MAX_MS: '100' })).toThrow(
       /DELIVERY_BACKOFF_MAX_MS/,
     );
-    expect(() => loadConfig({ ...base, DOWNSTREAM_SIGNING_SECRET: 'whsec_%%%' })).toThrow(
-      /DOWNSTREAM_SIGNING_SECRET/,
-    );
+    expect(() => loadConfig({ ...base, DOWNSTREAM_SIGNING_SECRET: 'whsec_%%%' })).toThrow(/DOWNSTREAM_SIGNING_SECRET/);
   });
 
   it('defaults: a day-long retry schedule and a timeout inside Cloud Run grace period', () => {

@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { killLeftoverProcesses, type Receiver, startReceiver, waitFor } from '@relay/devkit';
+import { createPool } from '@relay/db';
+import {
+  deliveries,
+  jobs,
+  killLeftoverProcesses,
+  type Receiver,
+  seedEvents,
+  startDispatcher,
+  startReceiver,
+  testEnv,
+  waitFor,
+  waitForDeliveries,
+} from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { deliveries, jobs, seedEvents, startDispatcher, testEnv, waitForDeliveries } from './helpers.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -11,7 +22,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = createPool({ connectionString: db.url, applicationName: 'relay-test', max: 3 });
 });
 
 afterEach(async () => {

@@ -1,15 +1,19 @@
-import { migrate } from '@relay/db';
+import { createPool, migrate } from '@relay/db';
 import {
   type EmbeddedPostgresHandle,
   killLeftoverProcesses,
   type Receiver,
+  type StartedDispatcher,
+  seedEvents,
+  startDispatcher,
   startEmbeddedPostgres,
   startReceiver,
+  testEnv,
   waitFor,
+  waitForDeliveries,
 } from '@relay/devkit';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type StartedDispatcher, seedEvents, startDispatcher, testEnv, waitForDeliveries } from './helpers.js';
 
 let server: EmbeddedPostgresHandle;
 let pool: pg.Pool;
@@ -19,7 +23,7 @@ beforeAll(async () => {
   // A private server: this file stops and starts it.
   server = await startEmbeddedPostgres({ durable: false });
   await migrate({ connectionString: server.url });
-  pool = new pg.Pool({ connectionString: server.url, max: 2 });
+  pool = createPool({ connectionString: server.url, applicationName: 'relay-test', max: 2 });
   pool.on('error', () => undefined);
 });
 

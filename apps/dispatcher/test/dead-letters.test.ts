@@ -1,17 +1,21 @@
-import { killLeftoverProcesses, type Receiver, startProcess, startReceiver } from '@relay/devkit';
-import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createPool } from '@relay/db';
 import {
   deliveries,
   jobs,
+  killLeftoverProcesses,
   outboxDeliveredAt,
   REPO_ROOT,
+  type Receiver,
   seedEvents,
   startDispatcher,
+  startProcess,
+  startReceiver,
   testEnv,
   waitForDeliveries,
-} from './helpers.js';
+} from '@relay/devkit';
+import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 
 const GRAPHILE_CLI = `${REPO_ROOT}/node_modules/graphile-worker/dist/cli.js`;
 
@@ -21,7 +25,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = createPool({ connectionString: db.url, applicationName: 'relay-test', max: 3 });
 });
 
 afterEach(async () => {

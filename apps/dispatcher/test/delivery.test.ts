@@ -1,17 +1,20 @@
-import { killLeftoverProcesses, type Receiver, startReceiver } from '@relay/devkit';
-import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
-import pg from 'pg';
-import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '@relay/db';
 import {
   deliveries,
   jobs,
+  killLeftoverProcesses,
   outboxDeliveredAt,
+  type Receiver,
   seedEvents,
   startDispatcher,
+  startReceiver,
   testEnv,
   waitForDeliveries,
-} from './helpers.js';
+} from '@relay/devkit';
+import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
+import type pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const SECRET = `whsec_${Buffer.from('a-test-signing-secret-of-32-bytes').toString('base64')}`;
 
@@ -22,7 +25,7 @@ let b: Receiver;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = createPool({ connectionString: db.url, applicationName: 'relay-test', max: 3 });
 });
 
 afterEach(async () => {

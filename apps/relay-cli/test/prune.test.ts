@@ -1,5 +1,6 @@
+import { createPool } from '@relay/db';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runRelay } from './run-relay.js';
 
@@ -8,7 +9,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = createPool({ connectionString: db.url, applicationName: 'relay-test' });
   // Tenant t at watermark 100. Events, by id: delivered 40 days ago (1, 2: go), delivered
   // 5 days ago (3: stays), failed 40 days ago (4: stays), undelivered 40 days ago (5:
   // stays), delivered 40 days ago but above the watermark (101: stays).

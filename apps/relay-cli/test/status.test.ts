@@ -1,4 +1,4 @@
-import { createContactMessagesTable, insertContactMessages } from '@relay/db';
+import { createContactMessagesTable, createPool, insertContactMessages } from '@relay/db';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ let writer: pg.Client;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = createPool({ connectionString: db.url, applicationName: 'relay-test' });
   await createContactMessagesTable(pool, 'hoamx_com');
   await insertContactMessages(pool, 'hoamx_com', 7);
   // An application transaction that took id 8 and stays open: it holds the watermark back.

@@ -7,4 +7,5 @@ export {
   startEmbeddedPostgres,
 } from './embedded-postgres.js';
 export { type Answer, type ReceivedRequest, type Receiver, type Responder, startReceiver } from './receiver.js';
+export * from './relay-fixtures.js';
 export { type WaitOptions, waitFor } from './wait.js';

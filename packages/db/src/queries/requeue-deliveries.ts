@@ -12,7 +12,7 @@ export interface DeliveryRef {
  * its delivery job with a fresh attempt budget, in one transaction on `tx`. The job is
  * added under the delivery's `job_key`, so graphile-worker updates an existing job in place
  * (a dead letter is revived with attempts reset, not copied) and never adds a second one
- * next to a pending job. Three statements, whatever the number of deliveries.
+ * next to a pending job. Four statements, whatever the number of deliveries.
  *
  * Used by `relay requeue` (failed deliveries) and `relay replay` (even delivered ones).
  */
@@ -36,6 +36,19 @@ export async function requeueDeliveries(
       where event_id = any($1::text[]) and delivered_at is not null`,
     [eventIds],
   );
+  const keys = deliveries.map((d) => deliveryJobKey(d.eventId, d.endpointUrl));
+  // A dead letter (attempts = max_attempts) is not "available" to graphile-worker, and
+  // add_jobs would orphan it (key cleared) beside a new job: revive it in place first,
+  // as an operator's `reschedule_jobs(…, attempts := 0)` would.
+  await tx.query(
+    `select 1 from graphile_worker.reschedule_jobs(
+       array(select id from graphile_worker._private_jobs
+              where key = any($1::text[]) and locked_at is null and attempts >= max_attempts),
+       run_at := now(), attempts := 0, max_attempts := $2::int)`,
+    [keys, maxAttempts],
+  );
+  // Then one add_jobs under the same keys: it updates a waiting job in place (attempts
+  // reset) and creates the job of a delivery that has none.
   await tx.query(
     `select 1 from graphile_worker.add_jobs(
        array(

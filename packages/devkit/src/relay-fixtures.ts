@@ -1,12 +1,14 @@
 /**
- * Test helpers for the dispatcher: seed events exactly as the watcher does, start the
+ * Relay fixtures for tests (dispatcher, CLI, end to end): seed events exactly as the watcher does, start the
  * built dispatcher as a real child process, read deliveries and jobs back.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTACT_CREATED, contactCreatedEventId, FAN_OUT_TASK } from '@relay/db';
-import { freePort, type RunningProcess, startProcess, waitFor } from '@relay/devkit';
 import type pg from 'pg';
+import { type RunningProcess, startProcess } from './child-process.js';
+import { freePort } from './embedded-postgres.js';
+import { waitFor } from './wait.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const DISPATCHER_MAIN = resolve(REPO_ROOT, 'apps/dispatcher/dist/main.js');
