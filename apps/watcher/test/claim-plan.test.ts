@@ -4,8 +4,10 @@
  * key) and `event_outbox` (`event_outbox_tenant_source_idx`), no sequential scan, and a
  * few buffers per claimed row at 2,000 and at 20,000 relayed rows (B-tree depth aside).
  */
+
 import { insertContactMessages } from '@relay/db';
 import { claimContactMessagesSql } from '@relay/db/queries/claim-contact-messages';
+import { waitFor } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTenantTable, readWatermark, startTestWatcher, type TestWatcher, withClient } from './support.js';
@@ -47,9 +49,15 @@ async function tenantWithHistory(tenant: string, relayed: number): Promise<void>
       [tenant],
     );
   });
-  // The watcher itself brings its watermark up to date (record, arm, mature: three polls).
-  for (let i = 0; i < 4; i++) expect((await watcher.poll({ tenant })).body.emitted).toBe(0);
-  expect(await readWatermark(watcher.pool, tenant)).toBe(relayed);
+  // The watcher itself brings its watermark up to date (record, arm, mature: three polls
+  // at least; more while another transaction, e.g. autovacuum's analyze, is still open).
+  await waitFor(
+    async () => {
+      expect((await watcher.poll({ tenant })).body.emitted).toBe(0);
+      return (await readWatermark(watcher.pool, tenant)) === relayed;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `${tenant}'s watermark at ${relayed}` },
+  );
   await withClient(db.url, async (c) => {
     await insertContactMessages(c, tenant, BATCH);
     await c.query('analyze');

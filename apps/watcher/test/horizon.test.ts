@@ -13,7 +13,7 @@ const state = (overrides: Partial<LockedWatcherState> = {}): LockedWatcherState 
   pendingAgeMs: null,
   lagElapsed: false,
   matured: false,
-  snapshotXmax: '9000',
+  ownXid: '9000',
   ...overrides,
 });
 const claim = (overrides: Partial<ClaimSummary> = {}): ClaimSummary => ({
@@ -50,14 +50,14 @@ describe('nextHorizon', () => {
   });
 
   it('arms the pending value with this snapshot’s xmax once the lag has elapsed', () => {
-    const out = nextHorizon(state({ pendingMaxId: 120, lagElapsed: true, snapshotXmax: '9001' }), claim());
+    const out = nextHorizon(state({ pendingMaxId: 120, lagElapsed: true, ownXid: '9001' }), claim());
     expect(out).toMatchObject({ watermarkAfter: 100, step: 'armed', heldBack: false });
     expect(out.pending).toEqual({ maxId: 120, armedXmax: '9001', isNew: false });
   });
 
   it('reports a hold-back while an armed value has not matured, and keeps it unchanged', () => {
     const out = nextHorizon(
-      state({ pendingMaxId: 120, pendingXmax: '9001', lagElapsed: true, snapshotXmax: '9500' }),
+      state({ pendingMaxId: 120, pendingXmax: '9001', lagElapsed: true, ownXid: '9500' }),
       claim({ count: 1, lastId: 121, maxVisibleId: 121 }),
     );
     expect(out).toMatchObject({ watermarkAfter: 100, step: 'waiting', heldBack: true });

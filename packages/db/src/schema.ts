@@ -23,7 +23,7 @@ export const watcherState = relay.table('watcher_state', {
   lastSeenId: bigint('last_seen_id', { mode: 'number' }).notNull().default(0),
   /** Highest id the next watermark advance may move to, once the horizon has passed. */
   pendingMaxId: bigint('pending_max_id', { mode: 'number' }),
-  /** `pg_snapshot_xmax` when `pending_max_id` was recorded (an xid8, stored as bigint). */
+  /** The armed horizon (an xid8, stored as bigint): see apps/watcher/src/poll/horizon.ts. */
   pendingXmax: bigint('pending_xmax', { mode: 'number' }),
   pendingSince: timestamptz('pending_since'),
   lastPollAt: timestamptz('last_poll_at'),

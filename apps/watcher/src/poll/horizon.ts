@@ -7,13 +7,14 @@
  * A pending value goes through three steps, one per poll at the earliest:
  * 1. record: `pending_max_id := M` (the last claimed id of a full batch, else the highest
  *    visible id), `pending_since := clock_timestamp()` after the claim's snapshot;
- * 2. arm: at the first poll whose snapshot is at least the safety lag after
- *    `pending_since`, `pending_xmax := pg_snapshot_xmax` of that snapshot. A transaction
- *    holding an id ≤ M took it before M was taken, hence before `pending_since`, and has
- *    an xid within the safety lag of that (the instant between `nextval` and its first
- *    write): so its xid is below the armed xmax. (Arming with the xmax of the recording
- *    poll itself would miss a transaction that took its id but had no xid yet.)
- * 3. mature: once a snapshot's xmin is ≥ the armed xmax, every transaction that could
+ * 2. arm: at the first poll whose lock statement starts at least the safety lag after
+ *    `pending_since`, `pending_xmax :=` that poll's own xid. A transaction holding an id
+ *    ≤ M took it before M was taken, hence before `pending_since`, and has an xid within
+ *    the safety lag of that (the instant between `nextval` and its first write): so its
+ *    xid was assigned before the arming poll's, and is below it. (Not the snapshot's xmax:
+ *    that is "latest completed xid + 1", and a running transaction can sit at or above it.)
+ * 3. mature: once a snapshot's xmin is ≥ the armed xid (xmin is never above a running
+ *    xid below it, whether or not that xid is in the snapshot's list), every transaction that could
  *    still add an id ≤ M has ended. The claim of that poll (a later snapshot) therefore
  *    sees every row ≤ M that will ever exist; it scans from the OLD watermark, lowest ids
  *    first, so after it every such row is emitted, up to its last claimed id when the
@@ -70,7 +71,7 @@ export function nextHorizon(state: LockedWatcherState, claim: ClaimSummary): Hor
       step = 'advanced_partly';
     }
   } else if (pending && pending.armedXmax === null && state.lagElapsed) {
-    pending = { ...pending, armedXmax: state.snapshotXmax };
+    pending = { ...pending, armedXmax: state.ownXid };
     step = 'armed';
   }
 

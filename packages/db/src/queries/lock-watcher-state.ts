@@ -9,8 +9,12 @@
  *   SQL so xid8 values never go through a JavaScript number.
  * - `lag_elapsed`: the pending value is older than the safety lag. `statement_timestamp()`
  *   is taken before this statement's snapshot, so "elapsed" holds for the snapshot too.
- * - `snapshot_xmax`: the first xid not yet assigned when the snapshot was taken; stored
- *   as the armed horizon when the pending value is armed by this poll.
+ * - `own_xid`: this transaction's xid (the row lock assigns it during this statement, so
+ *   after `statement_timestamp()`); stored as the armed horizon when the pending value is
+ *   armed by this poll. Not `pg_snapshot_xmax`: that is only "latest completed xid + 1", so
+ *   a transaction that took its xid after the last commit is running yet not below it, and
+ *   a later xmin could pass the horizon while that transaction still holds an id ≤ M.
+ *   Every xid assigned before this statement started is below our own.
  *
  * Returns undefined when the row is locked by another poll (or does not exist).
  */
@@ -25,8 +29,8 @@ export interface LockedWatcherState {
   pendingAgeMs: number | null;
   lagElapsed: boolean;
   matured: boolean;
-  /** `pg_snapshot_xmax` of this statement's snapshot, xid8 as decimal text. */
-  snapshotXmax: string;
+  /** This transaction's own xid (assigned during the lock statement), xid8 as decimal text. */
+  ownXid: string;
 }
 
 interface Row {
@@ -36,7 +40,7 @@ interface Row {
   pending_age_ms: number | null;
   lag_elapsed: boolean;
   matured: boolean;
-  snapshot_xmax: string;
+  own_xid: string;
 }
 
 export async function lockWatcherState(
@@ -52,7 +56,7 @@ export async function lockWatcherState(
             coalesce(statement_timestamp() - s.pending_since >= $2::float8 * interval '1 millisecond', false)
               as lag_elapsed,
             coalesce(pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= s.pending_xmax, false) as matured,
-            pg_snapshot_xmax(pg_current_snapshot())::text as snapshot_xmax
+            pg_current_xact_id()::text as own_xid
        from relay.watcher_state s
       where s.tenant = $1::text
         for update skip locked`,
@@ -67,6 +71,6 @@ export async function lockWatcherState(
     pendingAgeMs: row.pending_age_ms === null ? null : Math.max(0, Math.round(row.pending_age_ms)),
     lagElapsed: row.lag_elapsed,
     matured: row.matured,
-    snapshotXmax: row.snapshot_xmax,
+    ownXid: row.own_xid,
   };
 }
