@@ -40,9 +40,16 @@ async function rescheduleWithSql(db: pg.Pool | pg.ClientBase): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function requeueWithCli(databaseUrl: string): Promise<boolean> {
+async function requeueWithCli(databaseUrl: string, maxAttempts: number): Promise<boolean> {
   const cli = startProcess(process.execPath, [RELAY_CLI, 'requeue', '--failed'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      // The revived jobs get the same attempt budget as the dispatchers give new ones.
+      DELIVERY_MAX_ATTEMPTS: String(maxAttempts),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'warn',
+    },
   });
   const exit = await cli.waitForExit({ timeoutMs: 30_000, intervalMs: 50 }).catch(() => undefined);
   if (!exit) cli.kill('SIGKILL');
@@ -55,10 +62,15 @@ export interface RequeueResult {
 }
 
 /** Requeues every dead letter: with `relay requeue --failed` if built, else `reschedule_jobs`. */
-export async function requeueDeadLetters(pool: pg.Pool, databaseUrl: string): Promise<RequeueResult> {
+export async function requeueDeadLetters(
+  pool: pg.Pool,
+  databaseUrl: string,
+  maxAttempts: number,
+): Promise<RequeueResult> {
   const deadLetters = await listDeadLetters(pool);
   if (deadLetters.length === 0) return { deadLetters, route: 'none' };
-  if (existsSync(RELAY_CLI) && (await requeueWithCli(databaseUrl))) return { deadLetters, route: 'relay-cli' };
+  if (existsSync(RELAY_CLI) && (await requeueWithCli(databaseUrl, maxAttempts)))
+    return { deadLetters, route: 'relay-cli' };
   await rescheduleWithSql(pool);
   return { deadLetters, route: 'reschedule_jobs' };
 }

@@ -111,7 +111,7 @@ async function runPhases(
   const deadLetters: DeadLetter[] = [];
   const routes = new Set<string>();
   const requeue = async () => {
-    const result = await requeueDeadLetters(db.pool, db.url);
+    const result = await requeueDeadLetters(db.pool, db.url, Number(RELAY_TUNING.DELIVERY_MAX_ATTEMPTS));
     if (result.route === 'none') return;
     deadLetters.push(...result.deadLetters);
     routes.add(result.route);
