@@ -10,7 +10,9 @@ import { loadConfig } from './config.js';
 import { redactUrl } from './deliver/redact-url.js';
 import { createHttpAgent } from './deliver/request.js';
 import { checkReadiness } from './health.js';
+import { createDispatcherMetrics } from './metrics.js';
 import { SHUTDOWN_ABORT_AFTER_MS, startDispatcherRunner } from './runner.js';
+import { RETENTION_CRONTAB } from './tasks/retention.js';
 import { createTaskList } from './tasks/task-list.js';
 
 /** Past this, a shutdown that has not finished exits 1 rather than wait for SIGKILL. */
@@ -30,8 +32,9 @@ async function main(): Promise<void> {
     connectionString: config.databaseUrl,
     applicationName: 'relay-dispatcher',
     // One per concurrent job, one LISTEN client, one for the local queue's fetches and
-    // batched completions, one for heartbeats and sweeps, one for /readyz.
-    max: config.concurrency + 4,
+    // batched completions, one for heartbeats and sweeps, one for /readyz, one for
+    // /metrics and the daily retention.
+    max: config.concurrency + 5,
     onError: (err) => logger.warn({ error: describeConnectionError(err) }, 'database connection error'),
   });
   await assertServerVersion(pool).catch((err: unknown) => {
@@ -40,17 +43,23 @@ async function main(): Promise<void> {
   });
 
   const agent = createHttpAgent({ timeoutMs: config.timeoutMs, connectionsPerOrigin: config.concurrency });
+  const metrics = createDispatcherMetrics({ pool, endpoints: config.endpoints });
   const runner = startDispatcherRunner({
     pool,
-    taskList: createTaskList(config, { agent, logger }),
+    taskList: createTaskList(config, { agent, logger, pool, deliveryObserver: metrics.deliveryObserver }),
     concurrency: config.concurrency,
     pollIntervalMs: config.pollIntervalMs,
     staleAfterMs: config.staleAfterMs,
     maxJobMs: config.timeoutMs + 30_000,
+    crontab: RETENTION_CRONTAB,
     logger,
+    observer: metrics.runnerObserver,
   });
 
-  const app = await buildApp({ readiness: () => checkReadiness(pool, runner.isRunning) });
+  const app = await buildApp({
+    readiness: () => checkReadiness(pool, runner.isRunning),
+    registerRoutes: metrics.registerRoute,
+  });
   const address = await app.listen({ port: config.port, host: '0.0.0.0' });
   logger.info(
     {
@@ -59,6 +68,7 @@ async function main(): Promise<void> {
       endpoints: config.endpoints.map(redactUrl),
       concurrency: config.concurrency,
       signed: config.signingKeys.length > 0,
+      retention_days: config.retentionDays,
     },
     'dispatcher started',
   );
@@ -84,8 +94,10 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // `on`, not `once`: a Ctrl-C signals the whole process group, so a supervisor's SIGTERM
+  // can follow the SIGINT; without a handler that second signal would kill us mid-shutdown.
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 runMain('dispatcher', main);

@@ -39,7 +39,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    // Every poll logs its own outcome with the request id; per-request access lines (and
+    // probes every few seconds) would only bury it. Cloud Run keeps its own request log.
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();

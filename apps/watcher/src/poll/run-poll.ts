@@ -108,7 +108,9 @@ export async function runPoll(deps: PollDeps, tenant: string): Promise<PollResul
       'watermark held back by an open transaction',
     );
   }
-  log.info(
+  // An idle poll (every few seconds, all day) is worth a line only when debugging.
+  const idle = !result.busy && result.claimed === 0 && !result.heldBack;
+  log[idle ? 'debug' : 'info'](
     { busy: result.busy, claimed: result.claimed, emitted: result.emitted, last_seen_id: result.lastSeenId },
     result.busy ? 'poll skipped: another poll holds this tenant' : 'poll finished',
   );
