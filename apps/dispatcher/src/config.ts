@@ -14,6 +14,8 @@ import { parseSigningSecrets, type SigningKey } from './deliver/signature.js';
 export const DEFAULT_MAX_ATTEMPTS = 19;
 export const DEFAULT_BACKOFF_BASE_MS = 10_000;
 export const DEFAULT_BACKOFF_MAX_MS = 6 * 60 * 60 * 1000;
+/** Delivered events and agent_log rows older than this many days are removed daily. */
+export const DEFAULT_RETENTION_DAYS = 30;
 /** Below Cloud Run's 10 s grace period, so a delivery under way at SIGTERM still finishes. */
 export const DEFAULT_TIMEOUT_MS = 8_000;
 
@@ -48,6 +50,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: intVar(1, 1000, 10),
   WORKER_POLL_INTERVAL_MS: intVar(50, 60_000, 2_000),
   DISPATCHER_STALE_AFTER_MS: intVar(1_000, 86_400_000, 60_000),
+  RETENTION_DAYS: intVar(1, 36_500, DEFAULT_RETENTION_DAYS),
   LOG_LEVEL: logLevelVar,
   LOG_FORMAT: logFormatVar,
 });
@@ -66,6 +69,8 @@ export interface DispatcherConfig {
   concurrency: number;
   pollIntervalMs: number;
   staleAfterMs: number;
+  /** The daily retention task removes delivered events and agent_log rows older than this. */
+  retentionDays: number;
   logLevel: string;
   logFormat: 'json' | 'pretty';
 }
@@ -91,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<DispatcherConfig> {
     concurrency: parsed.WORKER_CONCURRENCY,
     pollIntervalMs: parsed.WORKER_POLL_INTERVAL_MS,
     staleAfterMs: parsed.DISPATCHER_STALE_AFTER_MS,
+    retentionDays: parsed.RETENTION_DAYS,
     logLevel: parsed.LOG_LEVEL,
     logFormat: parsed.LOG_FORMAT,
   });

@@ -22,7 +22,18 @@ export interface DispatcherRunnerOptions {
   staleAfterMs: number;
   /** Longest a single job can hold its lock (delivery timeout plus database work). */
   maxJobMs: number;
+  /** graphile-worker crontab (e.g. the daily retention); none when unset. */
+  crontab?: string;
   logger: Logger;
+  /** Told about recoveries (metrics). */
+  observer?: RunnerObserver;
+}
+
+export interface RunnerObserver {
+  /** Jobs of `count` dead worker pools were unlocked: silent dispatchers, or this process's own stopped pool. */
+  workersUnlocked?(count: number, reason: 'heartbeat_stale' | 'pool_stopped'): void;
+  /** The worker pool stopped unexpectedly (e.g. the database went away) and is being replaced. */
+  poolRestarted?(): void;
 }
 
 export interface DispatcherRunner {
@@ -55,7 +66,10 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
   const unlockEndedPools = async () => {
     if (endedPools.size === 0) return;
     const ids = [...endedPools];
-    if (await sweeper.unlock(ids, 'worker pool of this process stopped')) for (const id of ids) endedPools.delete(id);
+    if (await sweeper.unlock(ids, 'worker pool of this process stopped')) {
+      for (const id of ids) endedPools.delete(id);
+      options.observer?.workersUnlocked?.(ids.length, 'pool_stopped');
+    }
   };
   const wake = new EventEmitter();
 
@@ -82,6 +96,7 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
       concurrency: options.concurrency,
       // The entry point owns SIGTERM/SIGINT: it must also close the HTTP server and exit 0.
       noHandleSignals: true,
+      ...(options.crontab === undefined ? {} : { crontab: options.crontab }),
       events,
       logger: graphileLogger,
       preset: {
@@ -129,6 +144,7 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
         { worker_id: started.workerId, error: outcome ? describeConnectionError(outcome) : 'exited' },
         'worker pool stopped unexpectedly; starting a new one',
       );
+      options.observer?.poolRestarted?.();
       // Jobs the old pool still held (its local queue, unrecorded completions) would stay
       // locked for hours; it has no job running any more, so free them as soon as the
       // database answers (now, when the next pool starts, or on the next beat).
@@ -151,7 +167,10 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
           orphanLockAfterMs: options.staleAfterMs + options.maxJobMs,
           selfId: self,
         }),
-      );
+      )
+      .then((unlocked) => {
+        if (unlocked.length > 0) options.observer?.workersUnlocked?.(unlocked.length, 'heartbeat_stale');
+      });
   }, beatEveryMs);
 
   return {

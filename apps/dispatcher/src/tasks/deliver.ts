@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '@relay/common';
 import { deadLetterJob } from '@relay/db/queries/dead-letter-job';
 import { getDelivery } from '@relay/db/queries/get-delivery';
@@ -23,7 +24,21 @@ export interface DeliverDeps extends HeaderOptions {
   backoff: BackoffOptions;
   agent: Agent;
   logger: Logger;
+  /** Told what each attempt came to, once it is recorded (metrics). */
+  observer?: DeliveryObserver;
 }
+
+/** One recorded delivery attempt (an attempt interrupted by shutdown is not one). */
+export interface DeliveryAttempt {
+  endpointUrl: string;
+  outcome: 'delivered' | 'retry' | 'failed';
+  /** How long the HTTP request took; null when none was sent. */
+  requestSeconds: number | null;
+  /** The event payload as sent (JSON text); null when none was sent. */
+  payload: string | null;
+}
+
+export type DeliveryObserver = (attempt: DeliveryAttempt) => void;
 
 /**
  * `relay_deliver`: one attempt of one (event, endpoint) delivery. No transaction is open
@@ -33,6 +48,15 @@ export interface DeliverDeps extends HeaderOptions {
  */
 export function createDeliverTask(deps: DeliverDeps): Task {
   const baseLog = deps.logger.child({ module: 'deliver' });
+  // Called after the outcome is written: a throwing observer must not fail (and so
+  // repeat) a delivery that already happened.
+  const observe = (attempt: DeliveryAttempt) => {
+    try {
+      deps.observer?.(attempt);
+    } catch (err) {
+      baseLog.warn({ err }, 'delivery observer failed');
+    }
+  };
   return async (payload, helpers) => {
     const { event_id: eventId, endpoint_url: endpointUrl } = deliverPayload.parse(payload);
     const { job } = helpers;
@@ -57,6 +81,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     }
 
     const body = delivery.payload;
+    const sentAt = performance.now();
     const result = await send(deps.agent, {
       url: endpointUrl,
       headers: deliveryHeaders(deps, eventId, body),
@@ -65,6 +90,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
       abortSignal: helpers.abortSignal,
     });
     const outcome = classifyAttempt(result);
+    const attempt = { endpointUrl, requestSeconds: (performance.now() - sentAt) / 1000, payload: body };
 
     switch (outcome.kind) {
       case 'delivered': {
@@ -72,6 +98,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
           inTransaction(client, (tx) => markDeliveryDelivered(tx, eventId, endpointUrl, outcome.statusCode)),
         );
         log.info({ status: outcome.statusCode, event_delivered: marked.eventDelivered }, 'delivered');
+        observe({ ...attempt, outcome: 'delivered' });
         return;
       }
       case 'interrupted': {
@@ -96,6 +123,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
             { status: outcome.statusCode, error: outcome.error, retry_in_ms: delayMs },
             'attempt failed; will retry',
           );
+          observe({ ...attempt, outcome: 'retry' });
           return;
         }
         return failForGood(
@@ -105,10 +133,11 @@ export function createDeliverTask(deps: DeliverDeps): Task {
           endpointUrl,
           outcome.statusCode,
           `${outcome.error} (attempts exhausted: ${job.attempts} of ${job.max_attempts})`,
+          attempt,
         );
       }
       case 'failed':
-        return failForGood(helpers, self, eventId, endpointUrl, outcome.statusCode, outcome.error);
+        return failForGood(helpers, self, eventId, endpointUrl, outcome.statusCode, outcome.error, attempt);
     }
   };
 
@@ -119,6 +148,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     endpointUrl: string,
     statusCode: number | null,
     error: string,
+    attempt: Omit<DeliveryAttempt, 'outcome'> = { endpointUrl, requestSeconds: null, payload: null },
   ): Promise<void> {
     await helpers.withPgClient((client) =>
       inTransaction(client, async (tx) => {
@@ -130,5 +160,6 @@ export function createDeliverTask(deps: DeliverDeps): Task {
       { event_id: eventId, endpoint: redactUrl(endpointUrl), job_id: self.id, status: statusCode, error },
       'delivery failed for good',
     );
+    observe({ ...attempt, outcome: 'failed' });
   }
 }
