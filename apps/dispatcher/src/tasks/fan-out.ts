@@ -17,7 +17,7 @@ export interface FanOutDeps {
 /**
  * `relay_fan_out`: one job per event (enqueued by the watcher). In one transaction it
  * creates the event's delivery rows for every configured endpoint and one delivery job
- * per endpoint still pending, with a single `add_jobs` call, so each endpoint gets its
+ * per row it created, with a single `add_jobs` call, so each endpoint gets its
  * own attempts, backoff and failure record and a slow endpoint never delays another.
  */
 export function createFanOutTask(deps: FanOutDeps): Task {
