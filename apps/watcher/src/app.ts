@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type pg from 'pg';
 import type { WatcherConfig } from './config.js';
 import { handleError } from './errors.js';
+import { createWatcherMetrics } from './metrics.js';
 import type { PollResult } from './poll/result.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPollRoute } from './routes/poll.js';
@@ -29,7 +30,7 @@ export interface AppDeps {
   logger: Logger;
   /** Aborted by `main` when the shutdown grace period runs out: in-flight polls roll back. */
   shutdownSignal?: AbortSignal;
-  /** Hook for a later metrics plugin: called with every successful poll's result. */
+  /** Called with every successful poll's result (after the app's own metrics saw it). */
   onPollFinished?: (result: PollResult) => void;
 }
 
@@ -76,10 +77,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   registerHealthRoutes(app, deps.pool);
+  // Before the poll route, so its hook sees every /poll answer.
+  const metrics = createWatcherMetrics({ pool: deps.pool, tenants: deps.config.tenants });
+  metrics.register(app);
   registerPollRoute(app, {
     agentKeys: deps.config.agentKeys,
     tenants: deps.config.tenants,
-    onPollFinished: deps.onPollFinished,
+    onPollFinished: (result) => {
+      metrics.pollFinished(result);
+      deps.onPollFinished?.(result);
+    },
     poll: {
       pool: deps.pool,
       logger: deps.logger,
