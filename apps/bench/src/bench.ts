@@ -13,6 +13,7 @@ import { runLatencyAtRest } from './phases/latency-at-rest.js';
 import { runScale, type ScalePoint } from './phases/scale.js';
 import type { Progress } from './progress.js';
 import { startBenchReceiver } from './receiver.js';
+import type { RelayKnobs } from './relay/processes.js';
 import type { LatencySummary } from './stats.js';
 
 export interface BenchFigures {
@@ -60,7 +61,12 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
 
   try {
     const limits = await measureLimits(options, phase, progress);
-    const e2e = { concurrency: options.concurrency, batchSize: options.batchSize, logLevel: options.logLevel };
+    const e2e: RelayKnobs = {
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      logLevel: options.logLevel,
+      nodeArgs: options.nodeArgs,
+    };
     const endToEndOne = await phase('end to end, one endpoint', (db) =>
       runEndToEnd(db, { ...e2e, events: options.events, endpointStatuses: [200] }, progress),
     );
@@ -74,11 +80,7 @@ export async function runBench(options: BenchOptions, progress: Progress): Promi
     );
     progress(`  p50 ${latencyAtRest.p50.toFixed(2)} ms, p99 ${latencyAtRest.p99.toFixed(2)} ms`);
     const scale = await phase('scale: idle-tenant poll over relayed history', (db) =>
-      runScale(
-        db,
-        { sizes: scaleSizes(options.scaleMax), batchSize: options.batchSize, logLevel: options.logLevel },
-        progress,
-      ),
+      runScale(db, { ...e2e, sizes: scaleSizes(options.scaleMax) }, progress),
     );
     const failingEndpoint = await phase('scale: one of two endpoints failing every request', (db) =>
       runEndToEnd(db, { ...e2e, events: options.events, endpointStatuses: [200, 500] }, progress),

@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** Enable pg_stat_statements and keep the top statements of each phase in the JSON. */
   pgStats: boolean;
   resultsDir: string;
+  /** Node arguments of the watcher and dispatcher (BENCH_NODE_ARGS only), e.g. `--cpu-prof --cpu-prof-dir=…`. */
+  nodeArgs: string[];
 }
 
 const SCALE_SIZES = [10_000, 100_000, 1_000_000] as const;
@@ -83,6 +85,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     durable: flag(raw.durable, '--durable / BENCH_DURABLE'),
     pgStats: flag(raw.pgStats, '--pg-stats / BENCH_PG_STATS'),
     resultsDir: resolve(raw.resultsDir ?? resolve(REPO_ROOT, 'bench/results')),
+    nodeArgs: (env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
   };
 }
 

@@ -10,17 +10,14 @@ import { type PhaseDatabase, TENANT } from '../database.js';
 import type { Progress } from '../progress.js';
 import { type BenchReceiver, startBenchReceiver } from '../receiver.js';
 import { createPollClient } from '../relay/poll-client.js';
-import { startRelay } from '../relay/processes.js';
+import { type RelayKnobs, startRelay } from '../relay/processes.js';
 import { type LatencySummary, summarize } from '../stats.js';
 import { pollUntilClaimed } from './drive-polls.js';
 
-export interface EndToEndSettings {
+export interface EndToEndSettings extends RelayKnobs {
   events: number;
   /** One status per endpoint: 200 for a healthy one, 500 for one that fails every request. */
   endpointStatuses: readonly number[];
-  concurrency: number;
-  batchSize: number;
-  logLevel: string;
 }
 
 export interface EndpointResult {
@@ -49,19 +46,16 @@ export async function runEndToEnd(
   const receivers: BenchReceiver[] = [];
   for (const status of settings.endpointStatuses) receivers.push(await startBenchReceiver(status));
   const healthy = receivers.filter((_, i) => (settings.endpointStatuses[i] ?? 200) < 300);
-  const relay = await startRelay({
-    databaseUrl: db.url,
-    endpoints: receivers.map((r) => r.url),
-    concurrency: settings.concurrency,
-    batchSize: settings.batchSize,
-    logLevel: settings.logLevel,
-  }).catch(async (err: unknown) => {
-    await Promise.all(receivers.map((r) => r.close()));
-    throw err;
-  });
+  const { events, endpointStatuses, ...knobs } = settings;
+  const relay = await startRelay({ ...knobs, databaseUrl: db.url, endpoints: receivers.map((r) => r.url) }).catch(
+    async (err: unknown) => {
+      await Promise.all(receivers.map((r) => r.close()));
+      throw err;
+    },
+  );
   const pollClient = createPollClient(relay.watcher.url);
   try {
-    const total = settings.events;
+    const total = events;
     const deadlineMs = 120_000 + total * 20;
     let lastReport = Date.now();
     const report = (claimed: number) => {
@@ -100,7 +94,7 @@ export async function runEndToEnd(
       eventsPerSecond: total / seconds,
       latency: summarize(latencies),
       endpoints: receivers.map((r, i) => {
-        const status = settings.endpointStatuses[i] ?? 200;
+        const status = endpointStatuses[i] ?? 200;
         return {
           status,
           eventsPerSecond: status < 300 ? total / ((lastReceipt(r) - startedAt) / 1_000) : null,

@@ -10,7 +10,7 @@ import { TENANT } from '../database.js';
 import type { Progress } from '../progress.js';
 import { startBenchReceiver } from '../receiver.js';
 import { createPollClient } from '../relay/poll-client.js';
-import { startRelay } from '../relay/processes.js';
+import { type RelayKnobs, startRelay } from '../relay/processes.js';
 import { type LatencySummary, summarize } from '../stats.js';
 import { pollUntilClaimed } from './drive-polls.js';
 
@@ -19,24 +19,21 @@ const SAMPLE_TIMEOUT_MS = 15_000;
 
 export async function runLatencyAtRest(
   db: PhaseDatabase,
-  settings: { samples: number; concurrency: number; batchSize: number; logLevel: string },
+  settings: RelayKnobs & { samples: number },
   progress: Progress,
 ): Promise<LatencySummary> {
   const receiver = await startBenchReceiver();
-  const relay = await startRelay({
-    databaseUrl: db.url,
-    endpoints: [receiver.url],
-    concurrency: settings.concurrency,
-    batchSize: settings.batchSize,
-    logLevel: settings.logLevel,
-  }).catch(async (err: unknown) => {
-    await receiver.close();
-    throw err;
-  });
+  const { samples, ...knobs } = settings;
+  const relay = await startRelay({ ...knobs, databaseUrl: db.url, endpoints: [receiver.url] }).catch(
+    async (err: unknown) => {
+      await receiver.close();
+      throw err;
+    },
+  );
   const pollClient = createPollClient(relay.watcher.url);
   const latencies: number[] = [];
   try {
-    for (let i = 0; i < WARMUP + settings.samples; i++) {
+    for (let i = 0; i < WARMUP + samples; i++) {
       const [id] = await insertContactMessages(db.pool, TENANT, 1);
       if (id === undefined) throw new Error('insert returned no id');
       const { claimedAt } = await pollUntilClaimed(pollClient, 1, { deadlineMs: SAMPLE_TIMEOUT_MS });
@@ -44,7 +41,7 @@ export async function runLatencyAtRest(
       if (answeredAt === undefined) throw new Error(`the poll claimed another row than ${id}`);
       const received = await withTimeout(receiver.arrival(contactCreatedEventId(TENANT, id)), SAMPLE_TIMEOUT_MS, id);
       if (i >= WARMUP) latencies.push(received - answeredAt);
-      if ((i + 1) % 200 === 0) progress(`  ${i + 1 - WARMUP}/${settings.samples} single rows delivered`);
+      if ((i + 1) % 200 === 0) progress(`  ${i + 1 - WARMUP}/${samples} single rows delivered`);
     }
   } finally {
     await pollClient.close();

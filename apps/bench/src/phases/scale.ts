@@ -6,7 +6,7 @@
 import type { PhaseDatabase } from '../database.js';
 import type { Progress } from '../progress.js';
 import { createPollClient } from '../relay/poll-client.js';
-import { startWatcher, stopProcess } from '../relay/processes.js';
+import { type RelayKnobs, startWatcher, stopProcess } from '../relay/processes.js';
 import { percentile } from '../stats.js';
 import { loadRelayedHistory } from './relayed-history.js';
 
@@ -24,21 +24,16 @@ export interface ScalePoint {
 
 export async function runScale(
   db: PhaseDatabase,
-  settings: { sizes: readonly number[]; batchSize: number; logLevel: string },
+  settings: RelayKnobs & { sizes: readonly number[] },
   progress: Progress,
 ): Promise<ScalePoint[]> {
-  const watcher = await startWatcher({
-    databaseUrl: db.url,
-    endpoints: [],
-    concurrency: 1,
-    batchSize: settings.batchSize,
-    logLevel: settings.logLevel,
-  });
+  const { sizes, ...knobs } = settings;
+  const watcher = await startWatcher({ ...knobs, databaseUrl: db.url, endpoints: [] });
   const client = createPollClient(watcher.url);
   const points: ScalePoint[] = [];
   try {
     let loaded = 0;
-    for (const size of settings.sizes) {
+    for (const size of sizes) {
       const loadStarted = Date.now();
       await loadRelayedHistory(db.pool, loaded, size, HISTORY_ENDPOINT);
       loaded = size;

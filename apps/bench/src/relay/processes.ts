@@ -3,15 +3,7 @@
  * the production defaults except what the bench sets (endpoints, concurrency, log level).
  */
 import { resolve } from 'node:path';
-import {
-  freePort,
-  REPO_ROOT,
-  type RunningProcess,
-  type StartedDispatcher,
-  startDispatcher,
-  startProcess,
-  waitFor,
-} from '@relay/devkit';
+import { DISPATCHER_MAIN, freePort, REPO_ROOT, type RunningProcess, startProcess, waitFor } from '@relay/devkit';
 import { TENANT } from '../database.js';
 
 const WATCHER_MAIN = resolve(REPO_ROOT, 'apps/watcher/dist/main.js');
@@ -23,16 +15,21 @@ export interface RelaySettings {
   concurrency: number;
   batchSize: number;
   logLevel: string;
+  /** Extra node arguments of both processes (BENCH_NODE_ARGS), e.g. `--cpu-prof` for profiling. */
+  nodeArgs?: readonly string[];
 }
 
-export interface StartedWatcher {
+/** What the bench's options decide about the relay processes, whatever the phase. */
+export type RelayKnobs = Omit<RelaySettings, 'databaseUrl' | 'endpoints'>;
+
+export interface StartedService {
   proc: RunningProcess;
   url: string;
 }
 
 export interface Relay {
-  watcher: StartedWatcher;
-  dispatcher: StartedDispatcher;
+  watcher: StartedService;
+  dispatcher: StartedService;
   /** SIGTERM both and wait for them to exit (SIGKILL if they hang). */
   stop(): Promise<void>;
 }
@@ -46,26 +43,41 @@ function baseEnv(settings: RelaySettings): Record<string, string> {
   };
 }
 
-export async function startWatcher(settings: RelaySettings): Promise<StartedWatcher> {
+export async function startWatcher(settings: RelaySettings): Promise<StartedService> {
+  return startService('watcher', WATCHER_MAIN, settings, {
+    WATCHER_AGENT_KEY: AGENT_KEY,
+    TENANTS: TENANT,
+    BATCH_SIZE: String(settings.batchSize),
+  });
+}
+
+export function startDispatcher(settings: RelaySettings): Promise<StartedService> {
+  return startService('dispatcher', DISPATCHER_MAIN, settings, {
+    DOWNSTREAM_URLS: settings.endpoints.join(','),
+    WORKER_CONCURRENCY: String(settings.concurrency),
+  });
+}
+
+/** Spawns `node [nodeArgs] main` and waits until its `/readyz` answers 200. */
+async function startService(
+  name: string,
+  main: string,
+  settings: RelaySettings,
+  env: Record<string, string>,
+): Promise<StartedService> {
   const port = await freePort();
-  const proc = startProcess(process.execPath, [WATCHER_MAIN], {
+  const proc = startProcess(process.execPath, [...(settings.nodeArgs ?? []), main], {
     cwd: REPO_ROOT,
-    env: {
-      ...baseEnv(settings),
-      PORT: String(port),
-      WATCHER_AGENT_KEY: AGENT_KEY,
-      TENANTS: TENANT,
-      BATCH_SIZE: String(settings.batchSize),
-    },
+    env: { ...baseEnv(settings), ...env, PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
-      if (proc.exited()) throw new Error(`watcher exited:\n${proc.output()}`);
+      if (proc.exited()) throw new Error(`${name} exited:\n${proc.output()}`);
       const response = await fetch(`${url}/readyz`).catch(() => undefined);
       return response?.status === 200;
     },
-    { timeoutMs: 20_000, what: 'watcher ready' },
+    { timeoutMs: 20_000, what: `${name} ready` },
   ).catch((err: Error) => {
     proc.kill('SIGKILL');
     throw new Error(`${err.message}\n${proc.output()}`);
@@ -75,13 +87,9 @@ export async function startWatcher(settings: RelaySettings): Promise<StartedWatc
 
 export async function startRelay(settings: RelaySettings): Promise<Relay> {
   const watcher = await startWatcher(settings);
-  let dispatcher: StartedDispatcher;
+  let dispatcher: StartedService;
   try {
-    dispatcher = await startDispatcher({
-      ...baseEnv(settings),
-      DOWNSTREAM_URLS: settings.endpoints.join(','),
-      WORKER_CONCURRENCY: String(settings.concurrency),
-    });
+    dispatcher = await startDispatcher(settings);
   } catch (err) {
     await stopProcess(watcher.proc);
     throw err;
