@@ -3,11 +3,10 @@
  * graphile-worker pool (supervised), the health server, and handles SIGTERM/SIGINT once:
  * stop taking jobs, let deliveries finish or hand them back, close, exit 0.
  */
-import { createLogger, runMain, toError } from '@relay/common';
+import { createLogger, redactUrl, runMain, toError } from '@relay/common';
 import { assertServerVersion, createPool, describeConnectionError, redactDatabaseUrl } from '@relay/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { redactUrl } from './deliver/redact-url.js';
 import { createHttpAgent } from './deliver/request.js';
 import { checkReadiness } from './health.js';
 import { createDispatcherMetrics } from './metrics.js';

@@ -51,7 +51,7 @@ export async function startDispatcher(env: Record<string, string>): Promise<Star
       const response = await fetch(`${url}/readyz`).catch(() => undefined);
       return response?.status === 200;
     },
-    { timeoutMs: 20_000, what: 'dispatcher ready' },
+    { timeoutMs: 60_000, what: 'dispatcher ready' },
   ).catch((err: Error) => {
     proc.kill('SIGKILL');
     throw new Error(`${err.message}\n${proc.output()}`);

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@relay/common';
+import { redactUrl } from '@relay/common';
+import { inTransaction } from '@relay/db';
 import { deadLetterJob } from '@relay/db/queries/dead-letter-job';
 import { getDelivery } from '@relay/db/queries/get-delivery';
 import { markDeliveryDelivered } from '@relay/db/queries/mark-delivery-delivered';
@@ -12,9 +14,7 @@ import { z } from 'zod';
 import { type BackoffOptions, nextAttemptDelayMs } from '../deliver/backoff.js';
 import { deliveryHeaders, type HeaderOptions } from '../deliver/headers.js';
 import { classifyAttempt } from '../deliver/outcome.js';
-import { redactUrl } from '../deliver/redact-url.js';
 import { send } from '../deliver/request.js';
-import { inTransaction } from './transaction.js';
 
 const deliverPayload = z.object({ event_id: z.string().min(1), endpoint_url: z.string().min(1) });
 

@@ -1,10 +1,9 @@
 import type { Logger } from '@relay/common';
-import { DELIVER_TASK } from '@relay/db';
+import { DELIVER_TASK, inTransaction } from '@relay/db';
 import { addDeliveryJobs } from '@relay/db/queries/add-delivery-jobs';
 import { insertEventDeliveries } from '@relay/db/queries/insert-event-deliveries';
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { inTransaction } from './transaction.js';
 
 const fanOutPayload = z.object({ event_id: z.string().min(1) });
 
