@@ -106,8 +106,11 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
           // One query fetches work for every worker; completions and failures are written
           // in batches. A batch that cannot be written stops the pool, which this
           // supervisor restarts (graphile-worker's unbatched path would leave an unhandled
-          // rejection and the job locked instead).
-          localQueue: { size: options.concurrency },
+          // rejection and the job locked instead). Five jobs per worker per fetch: under load
+          // graphile-worker's fetch is the dearest statement per job (npm run bench), and a
+          // local queue only a worker deep refetches after every job; unclaimed jobs go back
+          // to the table at shutdown, and a crashed pool's are unlocked by the sweep.
+          localQueue: { size: options.concurrency * 5 },
           completeJobBatchDelay: 0,
           failJobBatchDelay: 0,
         },
