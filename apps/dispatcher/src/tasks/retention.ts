@@ -89,6 +89,8 @@ async function collectGraphileWorkerGarbage(pool: pg.Pool, deps: RetentionDeps):
   const utils = await makeWorkerUtils({ pgPool: pool, logger: deps.graphileLogger });
   try {
     await utils.cleanup({
+      // Not DELETE_PERMAFAILED_JOBS: a permanently failed job is a dead letter an operator
+      // requeues with reschedule_jobs; it stays until then.
       tasks: ['GC_JOB_QUEUES', 'GC_TASK_IDENTIFIERS'],
       taskIdentifiersToKeep: deps.taskIdentifiersToKeep(),
     });
