@@ -62,7 +62,10 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.format === 'pretty') {
     return pino({
       ...base,
-      transport: { target: 'pino-pretty', options: { messageKey: 'message', ignore: 'pid,hostname,service,severity', singleLine: true } },
+      transport: {
+        target: 'pino-pretty',
+        options: { messageKey: 'message', ignore: 'pid,hostname,service,severity', singleLine: true },
+      },
     });
   }
   return options.destination ? pino(base, options.destination) : pino(base);
