@@ -3,7 +3,7 @@
  * graphile-worker pool (supervised), the health server, and handles SIGTERM/SIGINT once:
  * stop taking jobs, let deliveries finish or hand them back, close, exit 0.
  */
-import { createLogger, redactUrl, runMain, toError } from '@relay/common';
+import { createLogger, redactUrl, runMain, toError, trapStopSignals } from '@relay/common';
 import { assertServerVersion, createPool, describeConnectionError, redactDatabaseUrl } from '@relay/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -18,6 +18,9 @@ import { createTaskList } from './tasks/task-list.js';
 const SHUTDOWN_DEADLINE_MS = 9_500;
 
 async function main(): Promise<void> {
+  // Held until the shutdown below is in place: a SIGTERM during startup still ends in a
+  // clean stop and exit 0.
+  const signals = trapStopSignals();
   const config = loadConfig(process.env);
   const logger = createLogger({ name: 'dispatcher', level: config.logLevel, format: config.logFormat });
 
@@ -93,10 +96,9 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  // `on`, not `once`: a Ctrl-C signals the whole process group, so a supervisor's SIGTERM
-  // can follow the SIGINT; without a handler that second signal would kill us mid-shutdown.
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Every signal, not just the first: a Ctrl-C signals the whole process group, so a
+  // supervisor's SIGTERM can follow the SIGINT; it must not kill us mid-shutdown.
+  signals.onStop(shutdown);
 }
 
 runMain('dispatcher', main);

@@ -29,8 +29,19 @@ export interface ExitRecord {
   signal: NodeJS.Signals | null;
   /** For SIGTERM: how long the process took to exit. */
   tookMs?: number;
+  /**
+   * The process had printed its started line when the signal came. Before that (node still
+   * loading modules) nothing can trap a signal, and the process had begun nothing to lose.
+   */
+  booted?: boolean;
   atMs: number;
 }
+
+/** The line each process logs once it is up and its signal handling is in place. */
+const STARTED_LINE: Record<ProcessRole, RegExp> = {
+  watcher: /"message":"watcher listening"/,
+  dispatcher: /"message":"dispatcher started"/,
+};
 
 interface Slot extends SlotSpec {
   current?: RunningProcess;
@@ -147,6 +158,7 @@ export class Fleet {
     if (!proc || proc.exited()) return;
     slot.expectingExit = true;
     const startedAt = Date.now();
+    const booted = STARTED_LINE[slot.role].test(proc.output());
     proc.kill(kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
     let exit = await proc.waitForExit({ timeoutMs: TERM_GRACE_MS, intervalMs: 20 }).catch(() => undefined);
     const tookMs = Date.now() - startedAt;
@@ -161,7 +173,7 @@ export class Fleet {
       pid: proc.pid,
       cause: kind,
       ...exit,
-      ...(kind === 'term' ? { tookMs } : {}),
+      ...(kind === 'term' ? { tookMs, booted } : {}),
       atMs: this.elapsed(),
     });
   }

@@ -155,4 +155,35 @@ describe('the receiver and process invariants', () => {
       ['dead letters only where the endpoint answered 400', 1],
     ]);
   });
+  it('do not count a SIGTERM that landed before the process had started as unclean', () => {
+    const exits = [
+      {
+        role: 'dispatcher',
+        index: 0,
+        pid: 1,
+        cause: 'term',
+        code: null,
+        signal: 'SIGTERM',
+        tookMs: 5,
+        booted: false,
+        atMs: 1,
+      },
+      {
+        role: 'dispatcher',
+        index: 1,
+        pid: 2,
+        cause: 'term',
+        code: null,
+        signal: 'SIGTERM',
+        tookMs: 5,
+        booted: true,
+        atMs: 2,
+      },
+    ] as const;
+    const [clean] = checkProcessInvariants({ exits: [exits[0]], stillRunning: [], deadLetters: [], endpoints: [] });
+    expect(clean).toMatchObject({ ok: true, count: 0 });
+    expect(clean?.detail).toContain('1 before the process had started');
+    const [unclean] = checkProcessInvariants({ exits: [...exits], stillRunning: [], deadLetters: [], endpoints: [] });
+    expect(unclean).toMatchObject({ ok: false, count: 1 });
+  });
 });

@@ -2,7 +2,7 @@
  * The watcher process: configuration, logger, pool, start-up checks, listen, signals.
  * `npm run start:watcher` runs this file from `dist/`.
  */
-import { createLogger, type Logger, runMain, toError } from '@relay/common';
+import { createLogger, type Logger, runMain, type StopHandler, toError, trapStopSignals } from '@relay/common';
 import { createPool, redactDatabaseUrl } from '@relay/db';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -15,6 +15,10 @@ import { waitForDatabase } from './startup/wait-for-database.js';
 const ROLLBACK_ALLOWANCE_MS = 1_500;
 
 runMain('watcher', async () => {
+  // Until the server listens there is nothing to finish: a signal while waiting for the
+  // database ends the process at once, exit 0. Then the graceful stop takes over.
+  const signals = trapStopSignals();
+  signals.onStop(() => process.exit(0));
   const config = loadConfig(process.env);
   const logger = createLogger({ name: 'watcher', level: config.logLevel, format: config.logFormat });
   const pool = createPool({
@@ -48,7 +52,7 @@ runMain('watcher', async () => {
     },
     'watcher listening',
   );
-  stopOnSignals({ app, pool, shutdown, logger, graceMs: config.shutdownGraceMs });
+  signals.onStop(gracefulStop({ app, pool, shutdown, logger, graceMs: config.shutdownGraceMs }));
 });
 
 interface Running {
@@ -64,7 +68,7 @@ interface Running {
  * after `graceMs` cancel what is still running (its transaction rolls back), then close
  * the pool and exit 0. A second signal changes nothing: the shutdown is already under way.
  */
-function stopOnSignals(running: Running): void {
+function gracefulStop(running: Running): StopHandler {
   const { app, pool, shutdown, logger, graceMs } = running;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -92,6 +96,5 @@ function stopOnSignals(running: Running): void {
       }
     })();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  return stop;
 }

@@ -6,6 +6,7 @@
  */
 import { createPool } from '@relay/db';
 import { lockWatcherState } from '@relay/db/queries/lock-watcher-state';
+import { waitFor } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -53,10 +54,16 @@ it('arms above the xid of a writer that started after the last commit, and never
     expect(whileOpen?.matured).toBe(false);
 
     await writer.query('commit');
-    await poller.query('begin');
-    const afterCommit = await lockWatcherState(poller, 'arming', 0);
-    await poller.query('rollback');
-    expect(afterCommit?.matured).toBe(true);
+    // xmin is cluster-wide: other test files' short transactions may delay maturity a little.
+    await waitFor(
+      async () => {
+        await poller.query('begin');
+        const afterCommit = await lockWatcherState(poller, 'arming', 0);
+        await poller.query('rollback');
+        return afterCommit?.matured;
+      },
+      { timeoutMs: 30_000, what: 'the horizon to mature once the writer committed' },
+    );
   } finally {
     writer.release();
     poller.release();

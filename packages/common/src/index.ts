@@ -12,3 +12,4 @@ export {
 } from './env.js';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.js';
 export { redactUrl } from './redact-url.js';
+export { type StopHandler, type StopSignals, trapStopSignals } from './stop-signals.js';
