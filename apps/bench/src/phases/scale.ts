@@ -10,7 +10,8 @@ import { type RelayKnobs, startWatcher, stopProcess } from '../relay/processes.j
 import { percentile } from '../stats.js';
 import { loadRelayedHistory } from './relayed-history.js';
 
-const WARMUP_POLLS = 30;
+// The first size is measured right after the watcher starts: warm its JIT and pool first.
+const WARMUP_POLLS = 200;
 const MEASURED_POLLS = 300;
 const HISTORY_ENDPOINT = 'http://127.0.0.1:9/history';
 
