@@ -1,8 +1,11 @@
 import { createPool } from '@relay/db';
 import {
+  type Exposition,
   freePort,
   killLeftoverProcesses,
+  parsePrometheusText,
   type Receiver,
+  sampleValue,
   seedEvents,
   startDispatcher,
   startReceiver,
@@ -15,7 +18,6 @@ import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createDispatcherMetrics } from '../src/metrics.js';
-import { type Exposition, parsePrometheusText, sampleValue } from './prometheus-text.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -4,11 +4,10 @@
  */
 
 import { insertContactMessages } from '@relay/db';
-import { freePort, waitFor } from '@relay/devkit';
+import { type Exposition, freePort, parsePrometheusText, sampleValue, waitFor } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exposition, parsePrometheusText, sampleValue } from './prometheus-text.js';
 import {
   AGENT_KEY,
   createTenantTable,

@@ -6,6 +6,7 @@ export {
   freePort,
   startEmbeddedPostgres,
 } from './embedded-postgres.js';
+export { type Exposition, type MetricType, parsePrometheusText, type Sample, sampleValue } from './prometheus-text.js';
 export { type Answer, type ReceivedRequest, type Receiver, type Responder, startReceiver } from './receiver.js';
 export * from './relay-fixtures.js';
 export { type WaitOptions, waitFor } from './wait.js';

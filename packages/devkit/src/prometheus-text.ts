@@ -2,7 +2,6 @@
  * A strict parser of the Prometheus text exposition format (0.0.4), for tests: every line
  * must be a HELP, a TYPE, a blank line or a well-formed sample, and every sample must
  * belong to a family announced by HELP and TYPE before it. Throws on the first bad line.
- * (A copy lives in apps/watcher/test: the two apps share no test code but devkit.)
  */
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
