@@ -1,3 +1,4 @@
+import { withTimeout } from '@relay/common';
 import { readOutboxBacklog } from '@relay/db/queries/read-outbox-backlog';
 import { readTenantWatermarks } from '@relay/db/queries/read-tenant-watermarks';
 import type pg from 'pg';
@@ -52,20 +53,4 @@ export async function refreshBacklogGauges(
     gauges.oldestAgeSeconds.set({ tenant: row.tenant }, oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000));
   }
   gauges.databaseUp.set(1);
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    // A query that lost the race still settles later; nobody awaits it any more.
-    work.catch(() => undefined);
-  }
 }

@@ -1,3 +1,4 @@
+import { withTimeout } from '@relay/common';
 /**
  * The watcher's scrape-time gauges: per configured tenant, how far the watermark trails
  * the newest source id, how long an open transaction has held it back, and when the tenant
@@ -53,20 +54,4 @@ export async function refreshWatermarkGauges(
     if (state?.lastPollAt) gauges.lastPollTimestampSeconds.set({ tenant }, state.lastPollAt.getTime() / 1000);
   }
   gauges.databaseUp.set(1);
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    // A query that lost the race still settles later; nobody awaits it any more.
-    work.catch(() => undefined);
-  }
 }

@@ -13,3 +13,4 @@ export {
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from './logger.js';
 export { redactUrl } from './redact-url.js';
 export { type StopHandler, type StopSignals, trapStopSignals } from './stop-signals.js';
+export { withTimeout } from './with-timeout.js';
