@@ -51,7 +51,11 @@ describe('migrate', () => {
     const lines: string[] = [];
     const result = await migrate({ connectionString: db.url, log: (line) => lines.push(line) });
 
-    expect(result.applied).toEqual(['0000_init', '0001_watcher_state_pruned_through']);
+    expect(result.applied).toEqual([
+      '0000_init',
+      '0001_watcher_state_pruned_through',
+      '0002_mark_delivery_delivered_function',
+    ]);
     expect(lines).toContain('applied relay migration 0000_init');
 
     const tables = await query<{ table_name: string }>(
@@ -108,7 +112,7 @@ describe('migrate', () => {
     const applied = [a.stdout, b.stdout].filter((out) => out.includes('applied relay migration 0000_init'));
     expect(applied).toHaveLength(1);
     const [count] = await query<{ n: string }>(db.url, 'select count(*) as n from drizzle.__drizzle_migrations');
-    expect(Number(count?.n)).toBe(2);
+    expect(Number(count?.n)).toBe(3);
   });
 
   it("leaves a tenant's existing contact_messages and its rows untouched", async () => {

@@ -95,7 +95,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     switch (outcome.kind) {
       case 'delivered': {
         const marked = await helpers.withPgClient((client) =>
-          inTransaction(client, (tx) => markDeliveryDelivered(tx, eventId, endpointUrl, outcome.statusCode)),
+          markDeliveryDelivered(client, eventId, endpointUrl, outcome.statusCode),
         );
         log.info({ status: outcome.statusCode, event_delivered: marked.eventDelivered }, 'delivered');
         observe({ ...attempt, outcome: 'delivered' });

@@ -9,31 +9,23 @@ export interface MarkDeliveredResult {
 
 /**
  * Records a successful delivery and, once every endpoint row of the event is delivered,
- * sets `event_outbox.delivered_at`. Call it inside a transaction: it locks the event's
- * outbox row first so that two endpoints finishing at the same moment cannot both miss
- * that the other one is done. Guards keep state moving forward only.
+ * sets `event_outbox.delivered_at`. One round trip: `relay.mark_delivery_delivered`
+ * (migration 0002) locks the event's outbox row first, then checks in a statement of its
+ * own, with a fresh snapshot, whether every endpoint is done, so two endpoints finishing
+ * at the same moment cannot both miss that the other one is done. Call it outside an
+ * explicit transaction or in a READ COMMITTED one (the function refuses any other level).
+ * Guards keep state moving forward only.
  */
 export async function markDeliveryDelivered(
-  tx: pg.ClientBase,
+  db: pg.Pool | pg.ClientBase,
   eventId: string,
   endpointUrl: string,
   statusCode: number,
 ): Promise<MarkDeliveredResult> {
-  await tx.query('select 1 from relay.event_outbox where event_id = $1::text for update', [eventId]);
-  const delivery = await tx.query(
-    `update relay.event_deliveries
-        set status = 'delivered', attempts = attempts + 1, last_status_code = $3::int, last_error = null,
-            last_attempt_at = now(), delivered_at = now(), updated_at = now()
-      where event_id = $1::text and endpoint_url = $2::text and status <> 'delivered'`,
+  const { rows } = await db.query<{ updated: boolean; event_delivered: boolean }>(
+    'select updated, event_delivered from relay.mark_delivery_delivered($1::text, $2::text, $3::int)',
     [eventId, endpointUrl, statusCode],
   );
-  const outbox = await tx.query(
-    `update relay.event_outbox o set delivered_at = now()
-      where o.event_id = $1::text and o.delivered_at is null
-        and not exists (
-          select 1 from relay.event_deliveries d where d.event_id = o.event_id and d.status <> 'delivered'
-        )`,
-    [eventId],
-  );
-  return { updated: (delivery.rowCount ?? 0) > 0, eventDelivered: (outbox.rowCount ?? 0) > 0 };
+  const row = rows[0];
+  return { updated: row?.updated ?? false, eventDelivered: row?.event_delivered ?? false };
 }
