@@ -1,4 +1,5 @@
-import { createPool } from '@relay/db';
+import { createPool, DELIVER_TASK } from '@relay/db';
+import { insertDeliveriesWithJobs } from '@relay/db/queries/insert-deliveries-with-jobs';
 import { markDeliveryDelivered } from '@relay/db/queries/mark-delivery-delivered';
 import { seedEvents, waitFor } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
@@ -94,5 +95,53 @@ describe('markDeliveryDelivered', () => {
       client.release();
     }
     expect(await outboxDeliveredAt(eventId)).toBeNull();
+  });
+});
+
+async function deliveryJobs(): Promise<{ key: string; payload: unknown; max_attempts: number }[]> {
+  const { rows } = await pool.query<{ key: string; payload: unknown; max_attempts: number }>(
+    `select j.key, j.payload, j.max_attempts
+       from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = $1 order by j.key`,
+    [DELIVER_TASK],
+  );
+  return rows;
+}
+
+describe('insertDeliveriesWithJobs', () => {
+  const fanOut = (eventId: string, endpointUrls: string[]) =>
+    insertDeliveriesWithJobs(pool, { taskIdentifier: DELIVER_TASK, eventId, endpointUrls, maxAttempts: 7 });
+
+  it('creates one delivery row and one keyed delivery job per endpoint', async () => {
+    const [eventId] = (await seedEvents(pool, [10])) as [string];
+    expect(await fanOut(eventId, [A, B])).toBe(2);
+    const { rows } = await pool.query('select endpoint_url, status from relay.event_deliveries order by 1');
+    expect(rows).toEqual([
+      { endpoint_url: A, status: 'pending' },
+      { endpoint_url: B, status: 'pending' },
+    ]);
+    expect(await deliveryJobs()).toEqual([
+      { key: `relay_deliver:${eventId}:${A}`, payload: { event_id: eventId, endpoint_url: A }, max_attempts: 7 },
+      { key: `relay_deliver:${eventId}:${B}`, payload: { event_id: eventId, endpoint_url: B }, max_attempts: 7 },
+    ]);
+  });
+
+  it('enqueues nothing for delivery rows that already existed, so a second fan-out run cannot duplicate a job', async () => {
+    const [eventId] = (await seedEvents(pool, [11])) as [string];
+    expect(await fanOut(eventId, [A])).toBe(1);
+    // A delivery job that is running (locked) would get a second job beside it if re-added.
+    await pool.query(
+      `update graphile_worker._private_jobs set locked_at = now(), locked_by = 'test' where key like 'relay_deliver:%'`,
+    );
+    expect(await fanOut(eventId, [A, B])).toBe(1);
+    const jobs = await deliveryJobs();
+    expect(jobs.map((job) => job.key)).toEqual([`relay_deliver:${eventId}:${A}`, `relay_deliver:${eventId}:${B}`]);
+  });
+
+  it('writes nothing when the event is not in the outbox', async () => {
+    await expect(fanOut('contact.created:hoamx_com:404', [A, B])).rejects.toMatchObject({ code: '23503' });
+    const { rows } = await pool.query('select count(*)::int as n from relay.event_deliveries');
+    expect(rows[0]).toEqual({ n: 0 });
+    expect(await deliveryJobs()).toEqual([]);
   });
 });

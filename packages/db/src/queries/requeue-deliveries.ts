@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { DELIVER_TASK } from '../tasks.js';
-import { deliveryJobKey } from './add-delivery-jobs.js';
+import { deliveryJobKey } from './delivery-job-key.js';
 
 export interface DeliveryRef {
   eventId: string;
