@@ -112,7 +112,7 @@ describe('insertDeliveriesWithJobs', () => {
   const fanOut = (eventId: string, endpointUrls: string[]) =>
     insertDeliveriesWithJobs(pool, { taskIdentifier: DELIVER_TASK, eventId, endpointUrls, maxAttempts: 7 });
 
-  it('creates one delivery row and one keyed delivery job per endpoint', async () => {
+  it('creates one delivery row and one keyed delivery job per endpoint, ahead of fan-out jobs', async () => {
     const [eventId] = (await seedEvents(pool, [10])) as [string];
     expect(await fanOut(eventId, [A, B])).toBe(2);
     const { rows } = await pool.query('select endpoint_url, status from relay.event_deliveries order by 1');
@@ -123,6 +123,15 @@ describe('insertDeliveriesWithJobs', () => {
     expect(await deliveryJobs()).toEqual([
       { key: `relay_deliver:${eventId}:${A}`, payload: { event_id: eventId, endpoint_url: A }, max_attempts: 7 },
       { key: `relay_deliver:${eventId}:${B}`, payload: { event_id: eventId, endpoint_url: B }, max_attempts: 7 },
+    ]);
+    // graphile-worker runs the lowest priority first: deliveries before the burst's fan-outs.
+    const { rows: priorities } = await pool.query(
+      `select t.identifier, j.priority from graphile_worker._private_jobs j
+         join graphile_worker._private_tasks t on t.id = j.task_id group by 1, 2 order by 2`,
+    );
+    expect(priorities).toEqual([
+      { identifier: DELIVER_TASK, priority: -1 },
+      { identifier: 'relay_fan_out', priority: 0 },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { deliveryJobKey } from './delivery-job-key.js';
+import { DELIVERY_JOB_PRIORITY, deliveryJobKey } from './delivery-job-key.js';
 
 export interface InsertDeliveriesWithJobsOptions {
   taskIdentifier: string;
@@ -11,7 +11,8 @@ export interface InsertDeliveriesWithJobsOptions {
 /**
  * Fans one event out: creates its `event_deliveries` rows for `endpointUrls` and enqueues
  * one delivery job (`job_key` from event and endpoint) for each row THIS call created,
- * with one `graphile_worker.add_jobs` call. Returns how many jobs it enqueued.
+ * with one `graphile_worker.add_jobs` call, at `DELIVERY_JOB_PRIORITY` (ahead of fan-out
+ * jobs). Returns how many jobs it enqueued.
  *
  * One statement, so one round trip and atomic without BEGIN/COMMIT: a delivery row never
  * exists without its job. The data-modifying CTE's `returning` feeds `add_jobs`, so only
@@ -41,7 +42,7 @@ export async function insertDeliveriesWithJobs(
                 select row(
                   $1::text,
                   json_build_object('event_id', $2::text, 'endpoint_url', spec.url),
-                  null, null, $3::smallint, spec.key, null, null
+                  null, null, $3::smallint, spec.key, $6::int, null
                 )::graphile_worker.job_spec
                 from created
                 join unnest($4::text[], $5::text[]) as spec(url, key) on spec.url = created.endpoint_url
@@ -53,6 +54,7 @@ export async function insertDeliveriesWithJobs(
       options.maxAttempts,
       options.endpointUrls,
       options.endpointUrls.map((url) => deliveryJobKey(options.eventId, url)),
+      DELIVERY_JOB_PRIORITY,
     ],
   );
   return rows[0]?.enqueued ?? 0;

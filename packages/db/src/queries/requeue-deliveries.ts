@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { DELIVER_TASK } from '../tasks.js';
-import { deliveryJobKey } from './delivery-job-key.js';
+import { DELIVERY_JOB_PRIORITY, deliveryJobKey } from './delivery-job-key.js';
 
 export interface DeliveryRef {
   eventId: string;
@@ -52,7 +52,7 @@ export async function requeueDeliveries(
   await tx.query(
     `select 1 from graphile_worker.add_jobs(
        array(
-         select row($1::text, json_build_object('event_id', e, 'endpoint_url', u), null, null, $2::smallint, k, null, null)
+         select row($1::text, json_build_object('event_id', e, 'endpoint_url', u), null, null, $2::smallint, k, $6::int, null)
                   ::graphile_worker.job_spec
            from unnest($3::text[], $4::text[], $5::text[]) as r(e, u, k)
        )
@@ -63,6 +63,7 @@ export async function requeueDeliveries(
       eventIds,
       endpointUrls,
       deliveries.map((d) => deliveryJobKey(d.eventId, d.endpointUrl)),
+      DELIVERY_JOB_PRIORITY,
     ],
   );
   return rowCount ?? 0;
