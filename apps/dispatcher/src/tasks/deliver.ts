@@ -1,12 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@relay/common';
 import { redactUrl } from '@relay/common';
-import { inTransaction } from '@relay/db';
-import { deadLetterJob } from '@relay/db/queries/dead-letter-job';
 import { getDelivery } from '@relay/db/queries/get-delivery';
 import { markDeliveryDelivered } from '@relay/db/queries/mark-delivery-delivered';
-import { recordDeliveryFailure } from '@relay/db/queries/record-delivery-failure';
-import { retryJobAt } from '@relay/db/queries/retry-job-at';
+import { recordFailedAttempt } from '@relay/db/queries/record-failed-attempt';
 import { returnJobUnattempted } from '@relay/db/queries/return-job-unattempted';
 import type { JobHelpers, Task } from 'graphile-worker';
 import type { Agent } from 'undici';
@@ -43,8 +40,9 @@ export type DeliveryObserver = (attempt: DeliveryAttempt) => void;
 /**
  * `relay_deliver`: one attempt of one (event, endpoint) delivery. No transaction is open
  * during the HTTP call: the row is read, the request sent, then the outcome written with
- * guarded UPDATEs. Retries are scheduled by the task itself (see `retryJobAt`); a final
- * failure leaves the job in graphile-worker's table as permanently failed (`deadLetterJob`).
+ * guarded UPDATEs, one statement each. Retries are scheduled by the task itself, and a final
+ * failure leaves the job in graphile-worker's table as permanently failed (see
+ * `recordFailedAttempt`).
  */
 export function createDeliverTask(deps: DeliverDeps): Task {
   const baseLog = deps.logger.child({ module: 'deliver' });
@@ -110,14 +108,12 @@ export function createDeliverTask(deps: DeliverDeps): Task {
         if (job.attempts < job.max_attempts) {
           const delayMs = nextAttemptDelayMs(job.attempts, outcome.retryAfterMs, deps.backoff);
           await helpers.withPgClient((client) =>
-            inTransaction(client, async (tx) => {
-              await recordDeliveryFailure(tx, eventId, endpointUrl, {
-                status: 'pending',
-                statusCode: outcome.statusCode,
-                error: outcome.error,
-              });
-              await retryJobAt(tx, self, new Date(Date.now() + delayMs), outcome.error);
-            }),
+            recordFailedAttempt(
+              client,
+              self,
+              { eventId, endpointUrl },
+              { statusCode: outcome.statusCode, error: outcome.error, retryAt: new Date(Date.now() + delayMs) },
+            ),
           );
           log.warn(
             { status: outcome.statusCode, error: outcome.error, retry_in_ms: delayMs },
@@ -151,10 +147,7 @@ export function createDeliverTask(deps: DeliverDeps): Task {
     attempt: Omit<DeliveryAttempt, 'outcome'> = { endpointUrl, requestSeconds: null, payload: null },
   ): Promise<void> {
     await helpers.withPgClient((client) =>
-      inTransaction(client, async (tx) => {
-        await recordDeliveryFailure(tx, eventId, endpointUrl, { status: 'failed', statusCode, error });
-        await deadLetterJob(tx, self, error);
-      }),
+      recordFailedAttempt(client, self, { eventId, endpointUrl }, { statusCode, error }),
     );
     baseLog.error(
       { event_id: eventId, endpoint: redactUrl(endpointUrl), job_id: self.id, status: statusCode, error },

@@ -4,7 +4,7 @@ import type pg from 'pg';
  * Hands a running job back to the queue as if this run never happened (like
  * graphile-worker's own `returnJobs`): used when a shutdown interrupts a delivery, so
  * the attempt does not count against the delivery's budget. Same new-id trick as
- * `retryJobAt`, so graphile-worker's completion of the old id is a no-op.
+ * `recordFailedAttempt`, so graphile-worker's completion of the old id is a no-op.
  */
 export async function returnJobUnattempted(
   db: pg.Pool | pg.ClientBase,
