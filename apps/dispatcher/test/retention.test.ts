@@ -1,5 +1,14 @@
 import { createPool } from '@relay/db';
-import { jobs, killLeftoverProcesses, REPO_ROOT, startDispatcher, startProcess, testEnv, waitFor } from '@relay/devkit';
+import {
+  jobs,
+  killLeftoverProcesses,
+  REPO_ROOT,
+  seedRetentionHistory,
+  startDispatcher,
+  startProcess,
+  testEnv,
+  waitFor,
+} from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import { parseCrontab } from 'graphile-worker';
 import type pg from 'pg';
@@ -27,26 +36,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-/**
- * Tenant t at watermark 100. Events, by id: delivered 40 days ago (1, 2), delivered 5 days
- * ago (3), failed 40 days ago (4), undelivered 40 days ago (5), delivered 40 days ago but
- * above the watermark (101). agent_log rows 40, 31, 29 and 1 days old. Plus graphile-worker
- * leftovers: a task identifier and a job queue no job uses any more.
- */
+/** The shared retention history, plus graphile-worker leftovers: a task identifier and a job queue no job uses. */
 async function seed(): Promise<void> {
-  await pool.query(`insert into relay.watcher_state (tenant, last_seen_id) values ('t', 100)`);
-  await pool.query(`
-    insert into relay.event_outbox (event_id, event_type, tenant, contact_message_id, payload, created_at, delivered_at)
-    select 'contact.created:t:' || id, 'contact.created', 't', id, '{}'::jsonb, now() - interval '41 days', delivered
-      from (values (1, now() - interval '40 days'), (2, now() - interval '40 days'), (3, now() - interval '5 days'),
-                   (4, null), (5, null), (101, now() - interval '40 days')) as v(id, delivered)`);
-  await pool.query(`
-    insert into relay.event_deliveries (event_id, endpoint_url, status, delivered_at)
-    select 'contact.created:t:' || id, 'http://a/', status, case when status = 'delivered' then now() - interval '40 days' end
-      from (values (1, 'delivered'), (2, 'delivered'), (3, 'delivered'), (4, 'failed'), (5, 'pending'), (101, 'delivered')) as v(id, status)`);
-  await pool.query(`
-    insert into relay.agent_log (run_id, tenant, kind, created_at)
-    select gen_random_uuid(), 't', 'start', now() - make_interval(days => d) from unnest(array[40, 31, 29, 1]) as d`);
+  await seedRetentionHistory(pool);
   await pool.query(`insert into graphile_worker._private_tasks (identifier) values ('a_task_nobody_runs_any_more')`);
   await pool.query(`insert into graphile_worker._private_job_queues (queue_name) values ('an-empty-queue')`);
 }

@@ -1,4 +1,5 @@
 import { createPool } from '@relay/db';
+import { seedRetentionHistory } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,22 +11,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await freshDatabase();
   pool = createPool({ connectionString: db.url, applicationName: 'relay-test' });
-  // Tenant t at watermark 100. Events, by id: delivered 40 days ago (1, 2: go), delivered
-  // 5 days ago (3: stays), failed 40 days ago (4: stays), undelivered 40 days ago (5:
-  // stays), delivered 40 days ago but above the watermark (101: stays).
-  await pool.query(`insert into relay.watcher_state (tenant, last_seen_id) values ('t', 100)`);
-  await pool.query(`
-    insert into relay.event_outbox (event_id, event_type, tenant, contact_message_id, payload, created_at, delivered_at)
-    select 'contact.created:t:' || id, 'contact.created', 't', id, '{}'::jsonb, now() - interval '41 days', delivered
-      from (values (1, now() - interval '40 days'), (2, now() - interval '40 days'), (3, now() - interval '5 days'),
-                   (4, null), (5, null), (101, now() - interval '40 days')) as v(id, delivered)`);
-  await pool.query(`
-    insert into relay.event_deliveries (event_id, endpoint_url, status, delivered_at)
-    select 'contact.created:t:' || id, 'http://a/', status, case when status = 'delivered' then now() - interval '40 days' end
-      from (values (1, 'delivered'), (2, 'delivered'), (3, 'delivered'), (4, 'failed'), (5, 'pending'), (101, 'delivered')) as v(id, status)`);
-  await pool.query(`
-    insert into relay.agent_log (run_id, tenant, kind, created_at)
-    select gen_random_uuid(), 't', 'start', now() - make_interval(days => d) from unnest(array[40, 31, 29, 1]) as d`);
+  await seedRetentionHistory(pool);
 });
 
 afterAll(async () => {

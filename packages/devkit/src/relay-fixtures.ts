@@ -168,3 +168,26 @@ export async function waitForDeliveries(
     { timeoutMs, intervalMs: 100, what: `${count} ${status} deliveries` },
   );
 }
+
+/**
+ * A history for retention tests: tenant `t` at watermark 100, with events (by source id)
+ * delivered 40 days ago (1, 2), delivered 5 days ago (3), failed (4), undelivered (5), all
+ * created 41 days ago, and one delivered 40 days ago but above the watermark (101); and
+ * agent_log rows 40, 31, 29 and 1 days old. With 30 days' retention exactly 1, 2 and the
+ * 40- and 31-day-old log rows may go.
+ */
+export async function seedRetentionHistory(pool: pg.Pool): Promise<void> {
+  await pool.query(`insert into relay.watcher_state (tenant, last_seen_id) values ('t', 100)`);
+  await pool.query(`
+    insert into relay.event_outbox (event_id, event_type, tenant, contact_message_id, payload, created_at, delivered_at)
+    select 'contact.created:t:' || id, 'contact.created', 't', id, '{}'::jsonb, now() - interval '41 days', delivered
+      from (values (1, now() - interval '40 days'), (2, now() - interval '40 days'), (3, now() - interval '5 days'),
+                   (4, null), (5, null), (101, now() - interval '40 days')) as v(id, delivered)`);
+  await pool.query(`
+    insert into relay.event_deliveries (event_id, endpoint_url, status, delivered_at)
+    select 'contact.created:t:' || id, 'http://a/', status, case when status = 'delivered' then now() - interval '40 days' end
+      from (values (1, 'delivered'), (2, 'delivered'), (3, 'delivered'), (4, 'failed'), (5, 'pending'), (101, 'delivered')) as v(id, status)`);
+  await pool.query(`
+    insert into relay.agent_log (run_id, tenant, kind, created_at)
+    select gen_random_uuid(), 't', 'start', now() - make_interval(days => d) from unnest(array[40, 31, 29, 1]) as d`);
+}
