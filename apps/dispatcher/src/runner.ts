@@ -14,6 +14,17 @@ import { DeadWorkerSweeper } from './recovery/unlock.js';
  */
 export const SHUTDOWN_ABORT_AFTER_MS = 7_000;
 
+/** How long a pool may take to shut itself down after a fatal error before it is abandoned. */
+const STUCK_SHUTDOWN_MS = 30_000;
+
+interface StartedPool {
+  runner: Runner;
+  workerId: string;
+  workerPool: WorkerPool;
+  /** Resolves when the pool has been shutting down after a fatal error for too long. */
+  stuck: Promise<void>;
+}
+
 export interface DispatcherRunnerOptions {
   pool: pg.Pool;
   taskList: TaskList;
@@ -84,11 +95,18 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
       wake.once('stop', done);
     });
 
-  async function startPool(): Promise<{ runner: Runner; workerId: string }> {
+  async function startPool(): Promise<StartedPool> {
     const events = new EventEmitter();
     let workerPool: WorkerPool | undefined;
     events.on('pool:create', (event: { workerPool: WorkerPool }) => {
       workerPool = event.workerPool;
+    });
+    // After a fatal error (a batch of completions it could not write) the pool shuts itself
+    // down, but with the database gone mid-shutdown that can hang for good: the supervisor
+    // would keep waiting on a pool that fetches nothing, its jobs locked. Past this deadline
+    // the pool counts as ended.
+    const stuck = new Promise<void>((resolve) => {
+      events.once('pool:fatalError', () => setTimeout(resolve, STUCK_SHUTDOWN_MS).unref());
     });
     const runner = await run({
       pgPool: options.pool,
@@ -117,13 +135,13 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
       },
     });
     if (!workerPool) throw new Error('graphile-worker did not report its worker pool');
-    return { runner, workerId: workerPool.id };
+    return { runner, workerId: workerPool.id, workerPool, stuck };
   }
 
   async function supervise(): Promise<void> {
     let failures = 0;
     while (!stopping) {
-      let started: { runner: Runner; workerId: string };
+      let started: StartedPool;
       try {
         started = await startPool();
       } catch (err) {
@@ -137,10 +155,20 @@ export function startDispatcherRunner(options: DispatcherRunnerOptions): Dispatc
       log.info({ worker_id: started.workerId }, 'worker pool running');
       await beat(options.pool, started.workerId, log);
       await unlockEndedPools();
-      const outcome = await started.runner.promise.then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+      const outcome = await Promise.race([
+        started.runner.promise.then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+        started.stuck.then(() => {
+          log.error(
+            { worker_id: started.workerId, after_ms: STUCK_SHUTDOWN_MS },
+            'worker pool did not finish shutting down after a fatal error; abandoning it',
+          );
+          void Promise.resolve(started.workerPool.forcefulShutdown('stuck shutting down')).catch(() => undefined);
+          return new Error('worker pool stuck shutting down');
+        }),
+      ]);
       current = undefined;
       if (stopping) return;
       log.error(
