@@ -4,8 +4,8 @@
  * leftover jobs or rows, and every phase still runs on the same server and settings).
  */
 import { createContactMessagesTable, createPool, migrate } from '@relay/db';
-import { databaseUrl, type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@relay/devkit';
-import pg from 'pg';
+import { databaseUrl, type EmbeddedPostgresHandle, startEmbeddedPostgres, withClient } from '@relay/devkit';
+import type pg from 'pg';
 
 export const TENANT = 'hoamx_com';
 const TEMPLATE = 'relay_bench_template';
@@ -37,33 +37,23 @@ export interface StatementStat {
   rows: number;
 }
 
-async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startBenchServer(options: { durable: boolean; pgStats: boolean }): Promise<BenchServer> {
   const server = await startEmbeddedPostgres({ durable: options.durable });
   let version: string;
   try {
     if (options.pgStats) {
       // Needs a restart to load; devkit's server can be stopped and started on the same data.
-      await admin(server.url, (c) => c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`));
+      await withClient(server.url, (c) => c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`));
       await server.stop();
       await server.start();
     }
-    version = await admin(server.url, async (c) => {
+    version = await withClient(server.url, async (c) => {
       await c.query(`create database ${TEMPLATE}`);
       return (await c.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? 'unknown';
     });
     const templateUrl = databaseUrl(server.url, TEMPLATE);
     await migrate({ connectionString: templateUrl });
-    await admin(templateUrl, async (c) => {
+    await withClient(templateUrl, async (c) => {
       await createContactMessagesTable(c, TENANT);
       // The watcher creates this row on its first run; the in-process poll needs it already.
       await c.query('insert into relay.watcher_state (tenant) values ($1::text) on conflict do nothing', [TENANT]);
@@ -78,7 +68,7 @@ export async function startBenchServer(options: { durable: boolean; pgStats: boo
     server,
     version,
     async freshDatabase(name) {
-      await admin(server.url, (c) => c.query(`create database ${name} template ${TEMPLATE}`));
+      await withClient(server.url, (c) => c.query(`create database ${name} template ${TEMPLATE}`));
       const url = databaseUrl(server.url, name);
       const pool = createPool({
         connectionString: url,
@@ -93,7 +83,7 @@ export async function startBenchServer(options: { durable: boolean; pgStats: boo
         pool,
         async drop() {
           await pool.end().catch(() => undefined);
-          await admin(server.url, (c) => c.query(`drop database if exists ${name} with (force)`));
+          await withClient(server.url, (c) => c.query(`drop database if exists ${name} with (force)`));
         },
       };
     },

@@ -1,6 +1,6 @@
 import { createContactMessagesTable, createPool, migrate } from '@relay/db';
-import { databaseUrl, type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@relay/devkit';
-import pg from 'pg';
+import { databaseUrl, type EmbeddedPostgresHandle, startEmbeddedPostgres, withClient } from '@relay/devkit';
+import type pg from 'pg';
 
 export interface SoakDatabase {
   server: EmbeddedPostgresHandle;
@@ -19,13 +19,7 @@ export interface SoakDatabase {
 export async function openSoakDatabase(tenants: readonly string[], poolSize: number): Promise<SoakDatabase> {
   const server = await startEmbeddedPostgres({ durable: false });
   try {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    try {
-      await admin.query('create database relay_soak');
-    } finally {
-      await admin.end();
-    }
+    await withClient(server.url, (admin) => admin.query('create database relay_soak'));
     const url = databaseUrl(server.url, 'relay_soak');
     await migrate({ connectionString: url });
     const pool = createPool({

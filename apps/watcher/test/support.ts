@@ -5,8 +5,9 @@
  */
 import { createLogger, type Logger } from '@relay/common';
 import { createContactMessagesTable, createPool } from '@relay/db';
+import { withClient } from '@relay/devkit';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { buildApp, loadConfig, type WatcherConfig } from '../src/app.js';
 
 export const AGENT_KEY = 'test-agent-key-0123456789';
@@ -96,16 +97,7 @@ export async function startTestWatcher(databaseUrl: string, options: TestWatcher
   };
 }
 
-/** Runs `fn` with a short-lived client of its own (a separate session from the app's pool). */
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withClient };
 
 /** Creates the tenant's `contact_messages` (the application's table, as the demo has it). */
 export async function createTenantTable(url: string, tenant = TENANT): Promise<void> {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createContactMessagesTable, insertContactMessages, migrate } from '@relay/db';
-import { freePort } from '@relay/devkit';
+import { freePort, withClient } from '@relay/devkit';
 import { freshDatabase, type TestDatabase } from '@relay/devkit/vitest';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,13 +22,7 @@ afterEach(async () => {
 });
 
 async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query<T>(text, values)).rows);
 }
 
 /** Runs `npm run db:migrate`'s program as a real process; never throws. */

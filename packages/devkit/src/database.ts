@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { databaseUrl, TEMPLATE_DATABASE } from './database-url.js';
+import { withClient } from './with-client.js';
 
 export interface TestDatabase {
   name: string;
@@ -17,27 +17,17 @@ export interface FreshDatabaseOptions {
   adminUrl?: string;
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A new database of its own for one test file: migrated, or empty with `migrated: false`. */
 export async function freshDatabase(options: FreshDatabaseOptions = {}): Promise<TestDatabase> {
   const adminUrl = options.adminUrl ?? inject('relayAdminUrl');
   const name = `relay_test_${randomBytes(6).toString('hex')}`;
   const template = options.migrated === false ? 'template0' : TEMPLATE_DATABASE;
-  await withAdmin(adminUrl, (client) => client.query(`create database ${name} template ${template}`));
+  await withClient(adminUrl, (client) => client.query(`create database ${name} template ${template}`));
   return {
     name,
     url: databaseUrl(adminUrl, name),
     drop: () =>
-      withAdmin(adminUrl, async (client) => {
+      withClient(adminUrl, async (client) => {
         await client.query(`drop database if exists ${name} with (force)`);
       }),
   };

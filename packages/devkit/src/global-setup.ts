@@ -4,10 +4,10 @@
  * file clones its own fresh database in milliseconds.
  */
 import { migrate } from '@relay/db';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { databaseUrl, TEMPLATE_DATABASE } from './database-url.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { withClient } from './with-client.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,14 +20,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = external ? undefined : await startEmbeddedPostgres({ durable: false });
   const adminUrl = external ?? server?.url ?? '';
 
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
+  await withClient(adminUrl, async (admin) => {
     await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
     await admin.query(`create database ${TEMPLATE_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
+  });
   await migrate({ connectionString: databaseUrl(adminUrl, TEMPLATE_DATABASE) });
 
   project.provide('relayAdminUrl', adminUrl);

@@ -10,3 +10,4 @@ export { type Exposition, type MetricType, parsePrometheusText, type Sample, sam
 export { type Answer, type ReceivedRequest, type Receiver, type Responder, startReceiver } from './receiver.js';
 export * from './relay-fixtures.js';
 export { type WaitOptions, waitFor } from './wait.js';
+export { withClient } from './with-client.js';
