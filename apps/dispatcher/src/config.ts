@@ -1,5 +1,5 @@
 import { ConfigError, intVar, listVar, logFormatVar, logLevelVar, optionalVar, parseEnv } from '@relay/common';
-import { parseDatabaseUrl } from '@relay/db';
+import { DEFAULT_DELIVERY_MAX_ATTEMPTS, parseDatabaseUrl } from '@relay/db';
 import { z } from 'zod';
 import { parseSigningSecrets, type SigningKey } from './deliver/signature.js';
 
@@ -11,7 +11,7 @@ import { parseSigningSecrets, type SigningKey } from './deliver/signature.js';
  * 47.4 h of caps, so the expected span of all 18 retries (each ≈ cap/2) is about 23.7 h —
  * a day — and never more than 47 h.
  */
-export const DEFAULT_MAX_ATTEMPTS = 19;
+export const DEFAULT_MAX_ATTEMPTS = DEFAULT_DELIVERY_MAX_ATTEMPTS;
 export const DEFAULT_BACKOFF_BASE_MS = 10_000;
 export const DEFAULT_BACKOFF_MAX_MS = 6 * 60 * 60 * 1000;
 /** Delivered events and agent_log rows older than this many days are removed daily. */

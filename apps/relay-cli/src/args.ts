@@ -1,3 +1,4 @@
+import { DEFAULT_DELIVERY_MAX_ATTEMPTS } from '@relay/db';
 import { UsageError } from './command.js';
 
 const UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -26,8 +27,6 @@ export function deliveryMaxAttempts(env: NodeJS.ProcessEnv): number {
   }
   return value;
 }
-
-export const DEFAULT_DELIVERY_MAX_ATTEMPTS = 19;
 
 /** A string option's value, or undefined. */
 export function stringOption(value: unknown): string | undefined {

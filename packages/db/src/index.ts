@@ -8,6 +8,7 @@ export * from './schema.js';
 export {
   CONTACT_CREATED,
   contactCreatedEventId,
+  DEFAULT_DELIVERY_MAX_ATTEMPTS,
   DELIVER_TASK,
   type DeliverPayload,
   FAN_OUT_TASK,

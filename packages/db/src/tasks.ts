@@ -10,6 +10,13 @@ export interface FanOutPayload {
   event_id: string;
 }
 
+/**
+ * Attempts per delivery unless DELIVERY_MAX_ATTEMPTS says otherwise: the dispatcher's
+ * budget, and the one `relay requeue`/`replay` give a revived delivery (the schedule's
+ * arithmetic is in apps/dispatcher/src/config.ts).
+ */
+export const DEFAULT_DELIVERY_MAX_ATTEMPTS = 19;
+
 /** Enqueued by the fan-out task, one per (event, endpoint). */
 export const DELIVER_TASK = 'relay_deliver';
 export interface DeliverPayload {
